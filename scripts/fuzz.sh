@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs each libFuzzer target (built by `make fuzz` into build/fuzz/) for SECONDS.
+# Seeds come from test/fuzz/corpus/<name>/ and are copied to a scratch corpus, so the
+# checkout never changes; a crash reproducer is kept under build/fuzz/ and fails the run.
+# Usage: scripts/fuzz.sh SECONDS TARGET...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=$1
+shift
+failed=0
+for target in "$@"; do
+    seeds="test/fuzz/corpus/${target#fuzz_edn_}"
+    work="build/fuzz/corpus-$target"
+    rm -rf "$work" && mkdir -p "$work"
+    if [ -d "$seeds" ]; then cp -r "$seeds"/. "$work"/; fi
+    echo "== fuzz $target for ${seconds}s"
+    if "build/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 \
+        -artifact_prefix="build/fuzz/$target-" -print_final_stats=1 "$work" \
+        >"build/fuzz/$target.log" 2>&1; then
+        grep -E "^stat::number_of_executed_runs" "build/fuzz/$target.log" || true
+        echo "fuzz $target: ok (no finding)"
+    else
+        tail -40 "build/fuzz/$target.log"
+        echo "fuzz $target: FINDING (reproducer under build/fuzz/$target-*)"
+        failed=$((failed + 1))
+    fi
+done
+exit "$failed"

@@ -1,0 +1,86 @@
+#include "persistence/hash/sha256.hpp"
+
+#include <openssl/evp.h>
+
+#include <atomic>
+#include <new>
+
+namespace persistence::hash {
+
+namespace {
+
+// Fetched once per process and never freed: a plain pointer, so no static destructor
+// runs at backend exit. Two threads racing to fetch each get a valid EVP_MD; the loser
+// frees its copy.
+std::atomic<EVP_MD*> sha256_md{nullptr};
+
+const EVP_MD* md() {
+    EVP_MD* m = sha256_md.load(std::memory_order_acquire);
+    if (m) return m;
+    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (!fetched) throw std::bad_alloc();
+    EVP_MD* expected = nullptr;
+    if (!sha256_md.compare_exchange_strong(expected, fetched, std::memory_order_acq_rel)) {
+        EVP_MD_free(fetched);
+        return expected;
+    }
+    return fetched;
+}
+
+// One context per thread for sha256(); reset by EVP_DigestInit_ex2 on every use.
+thread_local EVP_MD_CTX* thread_ctx = nullptr;
+
+void check(int ok) {
+    if (ok != 1) throw std::bad_alloc();
+}
+
+}  // namespace
+
+Digest sha256(const void* data, size_t n) {
+    if (!thread_ctx) {
+        thread_ctx = EVP_MD_CTX_new();
+        if (!thread_ctx) throw std::bad_alloc();
+    }
+    Digest d;
+    unsigned int len = 0;
+    check(EVP_DigestInit_ex2(thread_ctx, md(), nullptr));
+    check(EVP_DigestUpdate(thread_ctx, data, n));
+    check(EVP_DigestFinal_ex(thread_ctx, d.data(), &len));
+    return d;
+}
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_) throw std::bad_alloc();
+    if (EVP_DigestInit_ex2(static_cast<EVP_MD_CTX*>(ctx_), md(), nullptr) != 1) {
+        EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+        throw std::bad_alloc();
+    }
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Sha256::update(const void* data, size_t n) {
+    check(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, n));
+}
+
+Digest Sha256::finish() {
+    auto* ctx = static_cast<EVP_MD_CTX*>(ctx_);
+    Digest d;
+    unsigned int len = 0;
+    check(EVP_DigestFinal_ex(ctx, d.data(), &len));
+    // Ready for the next message.
+    check(EVP_DigestInit_ex2(ctx, md(), nullptr));
+    return d;
+}
+
+std::string to_hex(const Digest& d) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out(64, '0');
+    for (size_t i = 0; i < d.size(); ++i) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    return out;
+}
+
+}  // namespace persistence::hash

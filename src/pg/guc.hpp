@@ -1,0 +1,12 @@
+// The persistence.* settings (docs/operations.md) and the core limits derived from them.
+#pragma once
+
+#include "persistence/edn/format.hpp"
+
+namespace persistence::pg {
+
+void define_gucs();
+// EDN limits from persistence.edn_max_depth and persistence.edn_max_size.
+edn::Limits edn_limits();
+
+}  // namespace persistence::pg

@@ -1,0 +1,16 @@
+// Library entry: the module magic block and _PG_init.
+#include "pg/guc.hpp"
+
+#include "pg/boundary.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+
+PGDLLEXPORT void _PG_init(void);
+
+// Runs once per backend that loads the library (or in the postmaster when preloaded).
+void _PG_init(void) {
+    // Only GUC registration so far: it cannot throw, and its errors are PostgreSQL's own.
+    persistence::pg::define_gucs();
+}
+}
