@@ -128,13 +128,13 @@ SELECT '{:a 1}'::edn::text AS to_text, '[1 2]'::text::edn AS from_text;
 -- Binary send/recv ---------------------------------------------------------------
 -- edn_recv is reached through binary COPY: the bytes of a bytea field are read back
 -- into an edn column (the server writes the file; the test runs as superuser).
+CREATE TEMP TABLE recv_in (b bytea);
+CREATE TEMP TABLE recv_out (v edn);
 CREATE FUNCTION pg_temp.recv(bytes bytea) RETURNS edn LANGUAGE plpgsql AS $$
 DECLARE
     f text := '/tmp/persistence_recv_' || pg_backend_pid() || '.bin';
     result edn;
 BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS recv_in (b bytea);
-    CREATE TEMP TABLE IF NOT EXISTS recv_out (v edn);
     TRUNCATE recv_in, recv_out;
     INSERT INTO recv_in VALUES (bytes);
     EXECUTE format('COPY recv_in TO %L (FORMAT binary)', f);
@@ -150,7 +150,10 @@ SELECT pg_temp.recv('\x01'::bytea);                          -- no value
 SELECT pg_temp.recv('\x0110010000000000000000'::bytea);      -- trailing byte
 SELECT pg_temp.recv('\x017f'::bytea);                        -- unknown tag
 SELECT pg_temp.recv('\x012102000000c328'::bytea);            -- invalid UTF-8
-SELECT pg_temp.recv(decode('0132' || '0e000000' || '02000000' || '2202000000' || '6262' || '0000' || '2201000000' || '61' || '00', 'hex')); -- malformed map
+-- {:b 1 :a 2} with its keys out of order, offsets and lengths otherwise right
+SELECT pg_temp.recv(decode('01' || '32' || '32000000' || '02000000' || '220100000062' || '100100000000000000'
+                           || '220100000061' || '100200000000000000'
+                           || '00000000' || '06000000' || '0f000000' || '15000000', 'hex'));
 
 -- Order, indexes, DISTINCT, GROUP BY, joins ------------------------------------
 CREATE TEMP TABLE vals (id serial, v edn);

@@ -81,7 +81,7 @@ Datum guard(Body&& body) {
 }
 
 // Runs a PostgreSQL call from C++ code: a PostgreSQL ERROR becomes a thrown PgError.
-// The result type must be trivially copyable (a Datum, a pointer, a number).
+// The result type must be a scalar (a Datum, a pointer, a number).
 template <typename F>
 auto call_pg(F&& f) -> decltype(f()) {
     using R = decltype(f());
@@ -101,8 +101,9 @@ auto call_pg(F&& f) -> decltype(f()) {
         PG_END_TRY();
         if (caught != nullptr) throw PgError(caught);
     } else {
-        static_assert(std::is_trivially_copyable_v<R>, "call_pg returns plain values only");
-        R result{};
+        static_assert(std::is_scalar_v<R>, "call_pg returns plain values only");
+        // volatile: a local assigned between sigsetjmp and longjmp must be (C11 7.13.2.1).
+        volatile R result{};
         PG_TRY();
         {
             result = f();

@@ -5,13 +5,13 @@ SET LOCAL search_path = persistence, public;
 SELECT plan(98);
 
 -- Binary receive is reached through binary COPY of a bytea field into an edn column.
+CREATE TEMP TABLE recv_in (b bytea);
+CREATE TEMP TABLE recv_out (v edn);
 CREATE FUNCTION pg_temp.recv(bytes bytea) RETURNS edn LANGUAGE plpgsql AS $$
 DECLARE
     f text := '/tmp/persistence_tap_recv_' || pg_backend_pid() || '.bin';
     result edn;
 BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS recv_in (b bytea);
-    CREATE TEMP TABLE IF NOT EXISTS recv_out (v edn);
     TRUNCATE recv_in, recv_out;
     INSERT INTO recv_in VALUES (bytes);
     EXECUTE format('COPY recv_in TO %L (FORMAT binary)', f);

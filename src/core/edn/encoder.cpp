@@ -350,7 +350,8 @@ bool Encoder::end_collection(Frame f) {
             return fail(
                 core::Error(core::sqlstate::invalid_text_representation,
                             std::string(f.tag == Tag::map ? "duplicate map key " : "duplicate set member ") +
-                                shown_value(v)));
+                                shown_value(v),
+                            "A map key or set member may appear only once; remove or merge the repeated one."));
         };
         const uint8_t* base = reinterpret_cast<const uint8_t*>(buf_.data());
         const uint32_t* offs = item_offsets_.data() + f.first_offset;

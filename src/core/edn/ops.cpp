@@ -17,8 +17,8 @@ std::string a_type(ValueRef v) {
     return (name[0] == 'i' ? "an " : "a ") + name;
 }
 
-core::Error type_error(std::string message) {
-    return core::Error(core::sqlstate::invalid_parameter_value, std::move(message));
+core::Error type_error(std::string message, std::string hint) {
+    return core::Error(core::sqlstate::invalid_parameter_value, std::move(message), std::move(hint));
 }
 
 std::string copy(ValueRef v) { return std::string(reinterpret_cast<const char*>(v.data()), v.size()); }
@@ -88,7 +88,8 @@ std::optional<ValueRef> get(ValueRef coll, ValueRef key) {
 
 Lookup get_in(ValueRef v, ValueRef path) {
     if (path.tag() != Tag::vector && path.tag() != Tag::list) {
-        return type_error("a path must be a vector or a list, not " + a_type(path));
+        return type_error("a path must be a vector or a list, not " + a_type(path),
+                          "Write the path as a vector of keys and indexes, e.g. '[:a 0 :b]'.");
     }
     std::optional<ValueRef> cur = v;
     for (uint32_t i = 0, n = path.count(); i < n && cur; ++i) cur = get(*cur, path.item(i));
@@ -146,11 +147,14 @@ core::Result<std::string> assoc(ValueRef coll, ValueRef key, ValueRef val, const
         case Tag::vector: {
             uint32_t n = coll.count();
             if (key.tag() != Tag::integer && key.tag() != Tag::bigint) {
-                return type_error("a vector index must be an integer, not " + a_type(key));
+                return type_error("a vector index must be an integer, not " + a_type(key),
+                                  "Vector positions are integers from 0 to the vector's length.");
             }
             if (key.tag() == Tag::bigint || key.as_int() < 0 || key.as_int() > int64_t(n)) {
-                return type_error("index " + to_string(key) + " out of range for a vector of " +
-                                  std::to_string(n) + " elements");
+                return type_error(
+                    "index " + to_string(key) + " out of range for a vector of " + std::to_string(n) +
+                        " elements",
+                    "Use an index from 0 to " + std::to_string(n) + " (" + std::to_string(n) + " appends).");
             }
             uint32_t at = uint32_t(key.as_int());
             enc.begin(Tag::vector);
@@ -161,14 +165,16 @@ core::Result<std::string> assoc(ValueRef coll, ValueRef key, ValueRef val, const
             return finish(enc);
         }
         default:
-            return type_error("cannot assoc on " + a_type(coll) + "; expected a map, vector or nil");
+            return type_error("cannot assoc on " + a_type(coll) + "; expected a map, vector or nil",
+                              "assoc sets a key of a map or a position of a vector.");
     }
 }
 
 core::Result<std::string> dissoc(ValueRef map, ValueRef key, const Limits& limits) {
     if (map.tag() == Tag::nil) return copy(map);
     if (map.tag() != Tag::map)
-        return type_error("cannot dissoc on " + a_type(map) + "; expected a map or nil");
+        return type_error("cannot dissoc on " + a_type(map) + "; expected a map or nil",
+                          "dissoc removes a key from a map.");
     bool found;
     uint32_t i = lower_bound(map, key, found);
     if (!found) return copy(map);
@@ -214,17 +220,20 @@ core::Result<std::string> conj(ValueRef coll, ValueRef x, const Limits& limits) 
         case Tag::map:
             if (x.tag() == Tag::vector && x.count() == 2) return assoc(coll, x.item(0), x.item(1), limits);
             if (x.tag() == Tag::map) return merge(coll, x, limits);
-            return type_error("cannot conj " + a_type(x) +
-                              " onto a map; expected a [key value] vector or a map");
+            return type_error(
+                "cannot conj " + a_type(x) + " onto a map; expected a [key value] vector or a map",
+                "Add a map entry as a two-element vector, e.g. '[:k 1]'.");
         default:
-            return type_error("cannot conj onto " + a_type(coll) + "; expected a collection or nil");
+            return type_error("cannot conj onto " + a_type(coll) + "; expected a collection or nil",
+                              "conj adds to a vector, list, set or map.");
     }
 }
 
 core::Result<std::string> merge(ValueRef a, ValueRef b, const Limits& limits) {
     for (ValueRef v : {a, b}) {
         if (v.tag() != Tag::map && v.tag() != Tag::nil) {
-            return type_error("cannot merge " + a_type(v) + "; expected maps or nil");
+            return type_error("cannot merge " + a_type(v) + "; expected maps or nil",
+                              "merge combines maps; the right-hand map wins on equal keys.");
         }
     }
     uint32_t na = a.tag() == Tag::map ? a.count() : 0;
@@ -260,7 +269,7 @@ core::Result<int64_t> count(ValueRef v) {
         case Tag::string:
             return int64_t(utf8::count(v.as_text()));
         default:
-            return type_error("cannot count " + a_type(v));
+            return type_error("cannot count " + a_type(v), "edn_count counts collections, strings and nil.");
     }
 }
 

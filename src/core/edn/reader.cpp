@@ -46,7 +46,20 @@ size_t Reader::retained() const {
            discards_.capacity() * sizeof(Discard) + scratch_.capacity() + enc_.capacity();
 }
 
+// Every reader error carries a hint; errors without a specific one get the general
+// advice for their class.
+static std::string default_hint(const std::string& code) {
+    if (code == core::sqlstate::invalid_text_representation)
+        return "Check the EDN syntax at that position (docs/edn.md, \"Grammar\").";
+    if (code == core::sqlstate::datetime_field_overflow)
+        return "Months run 01-12, days to the month's end, hours 00-23, minutes and seconds 00-59, "
+               "offsets up to +/-23:59, years 0000-9999.";
+    if (code == core::sqlstate::character_not_in_repertoire) return "EDN text must be valid UTF-8.";
+    return {};
+}
+
 bool Reader::fail(const char* code, std::string message, std::string hint) {
+    if (hint.empty()) hint = default_hint(code);
     error_ = core::Error(code, std::move(message), std::move(hint));
     return false;
 }

@@ -43,16 +43,22 @@ class Validator {
 
 bool need(const uint8_t* p, const uint8_t* end, size_t n) { return size_t(end - p) >= n; }
 
+// Binary input only comes from clients speaking the format; tell them where it is defined.
+const char* const format_hint =
+    "Binary EDN must be canonical, as edn_send produces it (docs/edn.md, \"Binary format\").";
+
 const uint8_t* Validator::fail(const uint8_t* at, const char* what) {
     error =
         core::Error(core::sqlstate::invalid_binary_representation,
-                    std::string("invalid binary EDN: ") + what + " at byte " + std::to_string(at - base_));
+                    std::string("invalid binary EDN: ") + what + " at byte " + std::to_string(at - base_),
+                    format_hint);
     return nullptr;
 }
 
 const uint8_t* Validator::bad_utf8(const uint8_t* at) {
     error = core::Error(core::sqlstate::character_not_in_repertoire,
-                        "invalid UTF-8 byte sequence in binary EDN at byte " + std::to_string(at - base_));
+                        "invalid UTF-8 byte sequence in binary EDN at byte " + std::to_string(at - base_),
+                        "Strings, keywords and symbols must be valid UTF-8.");
     return nullptr;
 }
 
@@ -235,7 +241,8 @@ core::Status validate(const uint8_t* data, size_t n, const Limits& requested) {
     if (q != end) {
         return core::Error(
             core::sqlstate::invalid_binary_representation,
-            "invalid binary EDN: trailing bytes after the value at byte " + std::to_string(q - data));
+            "invalid binary EDN: trailing bytes after the value at byte " + std::to_string(q - data),
+            format_hint);
     }
     return {};
 }
