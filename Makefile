@@ -21,7 +21,7 @@ installcheck:
 	bash scripts/installcheck.sh
 bench: bench-edn
 bench-edn:
-	bash bench/edn.sh
+	bash bench/run.sh edn
 else
 
 EXTENSION  = persistence

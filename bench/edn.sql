@@ -29,12 +29,12 @@ SELECT 'plan vectors',
               '["verify", {"spec": "answer"}]], ["choice", {}, ["code", {"src": "(+ 1 2)"}], ["reflect", {}]]]', i, i, i)
 FROM generate_series(1, 20000) AS i;
 
--- 3. 1 MB documents: vectors of ~8000 event maps
+-- 3. 1 MB documents: vectors of 15000 event maps (about 1.1 MB of text each)
 INSERT INTO corpus
 SELECT '1 MB documents',
        '[' || string_agg(format('{:event %s :kind :observation :text "step %s of the run" :ok true}', i, i), ' ') || ']',
        '[' || string_agg(format('{"event": %s, "kind": "observation", "text": "step %s of the run", "ok": true}', i, i), ', ') || ']'
-FROM generate_series(1, 8) AS d, generate_series(1, 8000) AS i
+FROM generate_series(1, 8) AS d, generate_series(1, 15000) AS i
 GROUP BY d;
 
 CREATE TEMP TABLE parsed_edn AS SELECT kind, edn_text::edn AS v FROM corpus;
@@ -66,10 +66,11 @@ FROM (SELECT DISTINCT kind FROM corpus) AS k;
 \echo '(ratio > 1.00 means EDN is faster; target: parse ratio >= 1.00)'
 SELECT kind,
        pg_size_pretty(edn_bytes) AS edn_text,
+       (SELECT count(*) FROM corpus c WHERE c.kind = r.kind) AS docs,
        round(edn_parse_ms::numeric, 1) AS edn_parse_ms,
        round(jsonb_parse_ms::numeric, 1) AS jsonb_parse_ms,
        round((jsonb_parse_ms / edn_parse_ms)::numeric, 2) AS parse_ratio,
        round(edn_print_ms::numeric, 1) AS edn_print_ms,
        round(jsonb_print_ms::numeric, 1) AS jsonb_print_ms,
        round((jsonb_print_ms / edn_print_ms)::numeric, 2) AS print_ratio
-FROM results ORDER BY edn_bytes;
+FROM results AS r ORDER BY edn_bytes;
