@@ -17,7 +17,7 @@ for target in "$@"; do
     if "build/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 \
         -artifact_prefix="build/fuzz/$target-" -print_final_stats=1 "$work" \
         >"build/fuzz/$target.log" 2>&1; then
-        grep -E "^stat::number_of_executed_runs" "build/fuzz/$target.log" || true
+        grep -E "^Done [0-9]+ runs" "build/fuzz/$target.log" || true
         echo "fuzz $target: ok (no finding)"
     else
         tail -40 "build/fuzz/$target.log"

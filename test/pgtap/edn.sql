@@ -2,7 +2,7 @@
 -- path with its SQLSTATE (docs/edn.md).
 BEGIN;
 SET LOCAL search_path = persistence, public;
-SELECT plan(98);
+SELECT plan(105);
 
 -- Binary receive is reached through binary COPY of a bytea field into an edn column.
 CREATE TEMP TABLE recv_in (b bytea);
@@ -139,6 +139,18 @@ SELECT throws_ok($$SELECT '{:a 1 "a" 2}'::edn::jsonb$$, '22023', NULL, 'edn → 
 SELECT throws_ok($$SELECT '##Inf'::edn::jsonb$$, '22023', NULL, 'edn → jsonb of an infinity');
 SELECT throws_ok($$SELECT '"\u0000"'::edn::jsonb$$, '22P05', NULL, 'edn → jsonb of a NUL character');
 SELECT is('[1]'::edn::text, '[1]', 'edn → text');
+
+-- Function forms behind the operators and opclasses ---------------------------------
+SELECT ok(edn_cmp('1', '2') < 0 AND edn_cmp('2', '1') > 0 AND edn_cmp('[1]', '[1]') = 0, 'edn_cmp');
+SELECT ok(edn_lt('1', '2') AND edn_le('2', '2') AND edn_gt('3', '2') AND edn_ge('3', '3')
+          AND edn_eq('{:a 1}', '{:a 1}') AND edn_ne('1', '1.0'), 'edn_lt/le/gt/ge/eq/ne');
+SELECT is(edn_hash_int('{:a 1 :b 2}'), edn_hash_int('{:b 2 :a 1}'), 'edn_hash_int agrees for equal values');
+SELECT ok(edn_hash_extended('[1]', 0) = edn_hash_extended('[1]', 0)
+          AND edn_hash_extended('[1]', 0) <> edn_hash_extended('[1]', 1), 'edn_hash_extended uses its seed');
+SELECT ok(edn_get('{:a 1}', ':a'::text) = '1' AND edn_get('[5 6]', 1) = '6'
+          AND edn_get('{[1] 2}', '[1]'::edn) = '2', 'edn_get in its three forms');
+SELECT ok(edn_contains('[1 2 3]', '[3]') AND edn_contained('[3]', '[1 2 3]'), 'edn_contains / edn_contained');
+SELECT is(encode(edn_send('nil'), 'hex'), '0100', 'edn_send: version byte, then the value');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,49 @@
+-- The end-to-end tour run by `make demo` (README.md, "A 5-minute tour").
+\pset null '(null)'
+\pset border 2
+SET search_path = persistence, public;
+
+CREATE EXTENSION IF NOT EXISTS persistence;
+
+\echo '== 1. EDN values: read anything, print one canonical form'
+SELECT '{:project/name "Atlas", :project/wacc 9.5M, :tags #{:infra :b2b}, :started #inst "2026-03-01T09:00:00+01:00"}'::edn
+       AS canonical;
+
+\echo '== 2. Equal values print and hash equally, whatever order they were written in'
+SELECT '{:b 2 :a 1}'::edn = '{:a 1, :b 2}'::edn AS equal,
+       encode(edn_hash('{:b 2 :a 1}'), 'hex') AS sha256_of_canonical_bytes;
+
+\echo '== 3. Reach into values without reparsing them'
+WITH plan AS (SELECT '[:seq {:id "p1"} [:tool-call {:tool :search :args {:q "wacc"}}]]'::edn AS p)
+SELECT p -> 0 AS node_type, p -> 1 -> ':id' AS id, p #> '[2 1 :args :q]' AS query,
+       edn_typeof(p) AS type, edn_count(p) AS children
+FROM plan;
+
+\echo '== 4. Build new values from old ones (values are immutable)'
+SELECT edn_assoc('{:step 1}', ':status', ':done') AS assoc,
+       edn_conj('[:a :b]', ':c') AS conj,
+       edn_merge('{:model "small" :temperature 0.2}', '{:temperature 0.0}') AS merge;
+
+\echo '== 5. Containment and indexes, like jsonb'
+CREATE TEMP TABLE observations (id serial PRIMARY KEY, body edn);
+INSERT INTO observations (body) VALUES
+  ('{:agent "planner" :kind :thought :text "estimate the WACC"}'),
+  ('{:agent "tool" :kind :observation :value 9.5M}'),
+  ('{:agent "planner" :kind :decision :choice :option-b}');
+CREATE INDEX ON observations (body);
+SELECT id, body -> ':kind' AS kind FROM observations WHERE body @> '{:agent "planner"}' ORDER BY body;
+
+\echo '== 6. jsonb in, jsonb out'
+SELECT '{"tool": "search", "args": {"q": "wacc", "k": 5}, "score": 0.75}'::jsonb::edn AS from_json,
+       '{:tool :search :tags #{:a} :at #inst "2026-11-25T10:00:00Z"}'::edn::jsonb AS to_json;
+
+\echo '== 7. Bad input gets a clear error with an SQLSTATE, line and column'
+\set ON_ERROR_STOP 0
+\set VERBOSITY verbose
+\set SHOW_CONTEXT never
+SELECT '{:a 1
+  :b [1 2}'::edn;
+SELECT '{:a 1 :a 2}'::edn;
+\set VERBOSITY default
+\set ON_ERROR_STOP 1
+SELECT 'the session keeps working' AS after_errors;
