@@ -85,23 +85,15 @@ Datum guard(Body&& body) {
 template <typename F>
 auto call_pg(F&& f) -> decltype(f()) {
     using R = decltype(f());
-    MemoryContext volatile caller_context = CurrentMemoryContext;
-    ErrorData* volatile caught = nullptr;
     if constexpr (std::is_void_v<R>) {
-        PG_TRY();
-        {
+        call_pg([&f] {
             f();
-        }
-        PG_CATCH();
-        {
-            MemoryContextSwitchTo(caller_context);
-            caught = CopyErrorData();
-            FlushErrorState();
-        }
-        PG_END_TRY();
-        if (caught != nullptr) throw PgError(caught);
+            return 0;
+        });
     } else {
         static_assert(std::is_scalar_v<R>, "call_pg returns plain values only");
+        MemoryContext volatile caller_context = CurrentMemoryContext;
+        ErrorData* volatile caught = nullptr;
         // volatile: a local assigned between sigsetjmp and longjmp must be (C11 7.13.2.1).
         volatile R result{};
         PG_TRY();

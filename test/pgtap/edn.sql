@@ -2,7 +2,7 @@
 -- path with its SQLSTATE (docs/edn.md).
 BEGIN;
 SET LOCAL search_path = persistence, public;
-SELECT plan(105);
+SELECT plan(106);
 
 -- Binary receive is reached through binary COPY of a bytea field into an edn column.
 CREATE TEMP TABLE recv_in (b bytea);
@@ -68,6 +68,10 @@ SELECT throws_ok($$SELECT pg_temp.recv('\x017f'::bytea)$$, '22P03', NULL, 'recv:
 SELECT throws_ok($$SELECT pg_temp.recv('\x0110000000000000000000'::bytea)$$, '22P03', NULL, 'recv: trailing byte');
 SELECT throws_ok($$SELECT pg_temp.recv('\x012102000000c328'::bytea)$$, '22021', NULL, 'recv: invalid UTF-8');
 SELECT throws_ok($$SELECT pg_temp.recv('\x01110200000031'::bytea)$$, '22P03', NULL, 'recv: truncated bigint');
+SELECT throws_like($$SELECT pg_temp.recv(decode('01' || '32' || '32000000' || '02000000' || '220100000062'
+                      || '100100000000000000' || '220100000061' || '100200000000000000'
+                      || '00000000' || '06000000' || '0f000000' || '15000000', 'hex'))$$,
+                   '%map keys not strictly increasing%', 'recv: a map with its keys out of order');
 
 -- Operators ------------------------------------------------------------------------
 SELECT is('{:a {:b 1}}'::edn -> ':a', '{:b 1}'::edn, '-> text key');
