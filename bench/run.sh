@@ -12,12 +12,7 @@ main() {
     cd "$REPO_ROOT"
     [[ -f "$sql" ]] || die "$sql does not exist"
     install_signal_traps
-    bash "$SCRIPTS_DIR/deps.sh"
-    build_extension || die "build failed"
-    install_extension || die "install failed"
-    start_throwaway_cluster "bench-$name" || die "could not start the benchmark cluster"
-    # shellcheck disable=SC1091
-    source "$THROWAWAY_CLUSTER/env"
+    start_cluster_with_extension "bench-$name"
     suite_header "benchmark $name ($sql)"
     "$(pg_bindir)/createdb" bench
     "$(pg_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -P pager=off -d bench \

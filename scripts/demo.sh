@@ -25,18 +25,13 @@ main() {
     # Fail before the slow build when there is nothing to show.
     if [[ ! -f "$DEMO_SQL" ]]; then die "$DEMO_SQL does not exist yet: nothing to demo"; fi
     install_signal_traps
-    bash "$SCRIPTS_DIR/deps.sh"
-    build_extension || die "build failed"
-    install_extension || die "install failed"
-    start_throwaway_cluster demo || die "could not start the demo cluster"
+    start_cluster_with_extension demo
     local dir=$THROWAWAY_CLUSTER rc=0
     if [[ "${KEEP:-0}" == 1 ]]; then
         # Keep it even when the demo fails: the state is what one wants to look at.
         THROWAWAY_CLUSTER=
         trap - EXIT
     fi
-    # shellcheck disable=SC1091
-    source "$dir/env"
     suite_header "demo ($DEMO_SQL)"
     "$(pg_bindir)/createdb" demo
     "$(pg_bindir)/psql" -X -v ON_ERROR_STOP=1 --echo-queries -P pager=off -d demo \

@@ -499,6 +499,18 @@ start_throwaway_cluster() {
     cluster_start "$THROWAWAY_CLUSTER"
 }
 
+# Everything a tool needs before it talks to the extension: packages, a fresh build
+# installed, and a throwaway cluster (THROWAWAY_CLUSTER) whose env is sourced.
+start_cluster_with_extension() {
+    local purpose=$1
+    bash "$SCRIPTS_DIR/deps.sh"
+    build_extension || die "build failed"
+    install_extension || die "install failed"
+    start_throwaway_cluster "$purpose" || die "could not start the $purpose cluster"
+    # shellcheck disable=SC1091
+    source "$THROWAWAY_CLUSTER/env"
+}
+
 remove_throwaway_cluster() {
     [[ -n "$THROWAWAY_CLUSTER" ]] || return 0
     # Keep the server log: it explains a crash after the directory is gone.

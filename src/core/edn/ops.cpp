@@ -23,8 +23,6 @@ core::Error type_error(std::string message, std::string hint) {
 
 std::string copy(ValueRef v) { return std::string(reinterpret_cast<const char*>(v.data()), v.size()); }
 
-core::Result<std::string> finish(Encoder& enc) { return enc.finish(); }
-
 // First position in a map (by key) or set (by member) not less than x; found tells
 // whether it is equal.
 uint32_t lower_bound(ValueRef coll, ValueRef x, bool& found) {
@@ -132,7 +130,7 @@ core::Result<std::string> assoc(ValueRef coll, ValueRef key, ValueRef val, const
             enc.raw(key);
             enc.raw(val);
             enc.end();
-            return finish(enc);
+            return enc.finish();
         case Tag::map: {
             bool found;
             uint32_t i = lower_bound(coll, key, found);
@@ -142,7 +140,7 @@ core::Result<std::string> assoc(ValueRef coll, ValueRef key, ValueRef val, const
             enc.raw(val);
             copy_entries(enc, coll, found ? i + 1 : i, coll.count());
             enc.end();
-            return finish(enc);
+            return enc.finish();
         }
         case Tag::vector: {
             uint32_t n = coll.count();
@@ -162,7 +160,7 @@ core::Result<std::string> assoc(ValueRef coll, ValueRef key, ValueRef val, const
             enc.raw(val);
             copy_items(enc, coll, at < n ? at + 1 : n, n);
             enc.end();
-            return finish(enc);
+            return enc.finish();
         }
         default:
             return type_error("cannot assoc on " + a_type(coll) + "; expected a map, vector or nil",
@@ -183,7 +181,7 @@ core::Result<std::string> dissoc(ValueRef map, ValueRef key, const Limits& limit
     copy_entries(enc, map, 0, i);
     copy_entries(enc, map, i + 1, map.count());
     enc.end();
-    return finish(enc);
+    return enc.finish();
 }
 
 core::Result<std::string> conj(ValueRef coll, ValueRef x, const Limits& limits) {
@@ -193,19 +191,19 @@ core::Result<std::string> conj(ValueRef coll, ValueRef x, const Limits& limits) 
             enc.begin(Tag::list);
             enc.raw(x);
             enc.end();
-            return finish(enc);
+            return enc.finish();
         case Tag::vector:
             enc.begin(Tag::vector);
             copy_items(enc, coll, 0, coll.count());
             enc.raw(x);
             enc.end();
-            return finish(enc);
+            return enc.finish();
         case Tag::list:
             enc.begin(Tag::list);
             enc.raw(x);
             copy_items(enc, coll, 0, coll.count());
             enc.end();
-            return finish(enc);
+            return enc.finish();
         case Tag::set: {
             bool found;
             uint32_t i = lower_bound(coll, x, found);
@@ -215,7 +213,7 @@ core::Result<std::string> conj(ValueRef coll, ValueRef x, const Limits& limits) 
             enc.raw(x);
             copy_items(enc, coll, i, coll.count());
             enc.end();
-            return finish(enc);
+            return enc.finish();
         }
         case Tag::map:
             if (x.tag() == Tag::vector && x.count() == 2) return assoc(coll, x.item(0), x.item(1), limits);
@@ -254,7 +252,7 @@ core::Result<std::string> merge(ValueRef a, ValueRef b, const Limits& limits) {
         }
     }
     enc.end();
-    return finish(enc);
+    return enc.finish();
 }
 
 core::Result<int64_t> count(ValueRef v) {

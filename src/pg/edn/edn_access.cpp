@@ -54,7 +54,7 @@ PERSISTENCE_FUNCTION(persistence_edn_get) {
 PERSISTENCE_FUNCTION(persistence_edn_get_text) {
     edn::ValueRef coll = pg::edn_arg(fcinfo, 0);
     text* key_text = PG_GETARG_TEXT_PP(1);
-    auto key = edn::read(std::string_view(VARDATA_ANY(key_text), VARSIZE_ANY_EXHDR(key_text)),
+    auto key = edn::read(pg::server_to_utf8(std::string_view(VARDATA_ANY(key_text), VARSIZE_ANY_EXHDR(key_text))),
                          pg::edn_limits());
     if (!key) pg::raise(key.error());
     auto found = edn::get(coll, edn::ValueRef(reinterpret_cast<const uint8_t*>(key.value().data())));

@@ -7,30 +7,24 @@
 
 using namespace persistence;
 
-namespace {
-Datum built(const core::Result<std::string>& r) {
-    if (!r) pg::raise(r.error());
-    return pg::edn_datum(r.value());
-}
-}  // namespace
 
 // edn_assoc(coll edn, key edn, val edn) → edn
 PERSISTENCE_FUNCTION(persistence_edn_assoc) {
-    return built(edn::assoc(pg::edn_arg(fcinfo, 0), pg::edn_arg(fcinfo, 1), pg::edn_arg(fcinfo, 2),
+    return pg::edn_result(edn::assoc(pg::edn_arg(fcinfo, 0), pg::edn_arg(fcinfo, 1), pg::edn_arg(fcinfo, 2),
                             pg::edn_limits()));
 }
 
 // edn_dissoc(map edn, key edn) → edn
 PERSISTENCE_FUNCTION(persistence_edn_dissoc) {
-    return built(edn::dissoc(pg::edn_arg(fcinfo, 0), pg::edn_arg(fcinfo, 1), pg::edn_limits()));
+    return pg::edn_result(edn::dissoc(pg::edn_arg(fcinfo, 0), pg::edn_arg(fcinfo, 1), pg::edn_limits()));
 }
 
 // edn_conj(coll edn, x edn) → edn
 PERSISTENCE_FUNCTION(persistence_edn_conj) {
-    return built(edn::conj(pg::edn_arg(fcinfo, 0), pg::edn_arg(fcinfo, 1), pg::edn_limits()));
+    return pg::edn_result(edn::conj(pg::edn_arg(fcinfo, 0), pg::edn_arg(fcinfo, 1), pg::edn_limits()));
 }
 
 // edn_merge(a edn, b edn) → edn
 PERSISTENCE_FUNCTION(persistence_edn_merge) {
-    return built(edn::merge(pg::edn_arg(fcinfo, 0), pg::edn_arg(fcinfo, 1), pg::edn_limits()));
+    return pg::edn_result(edn::merge(pg::edn_arg(fcinfo, 0), pg::edn_arg(fcinfo, 1), pg::edn_limits()));
 }

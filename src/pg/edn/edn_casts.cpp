@@ -21,9 +21,7 @@ template <typename Add>
 Datum encode_one(Add&& add) {
     edn::Encoder enc(pg::edn_limits());
     add(enc);
-    auto encoded = enc.finish();
-    if (!encoded) pg::raise(encoded.error());
-    return pg::edn_datum(encoded.value());
+    return pg::edn_result(enc.finish());
 }
 
 // PostgreSQL counts microseconds from 2000-01-01; EDN insts count from 1970-01-01.

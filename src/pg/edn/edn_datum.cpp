@@ -4,6 +4,10 @@
 
 #include "persistence/edn/format.hpp"
 
+extern "C" {
+#include "mb/pg_wchar.h"
+}
+
 namespace persistence::pg {
 
 edn::ValueRef edn_view(Datum d) {
@@ -32,6 +36,30 @@ Datum edn_datum(std::string_view encoded) {
 
 Datum edn_datum(edn::ValueRef v) {
     return edn_datum(std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+}
+
+Datum edn_result(const core::Result<std::string>& encoded) {
+    if (!encoded) raise(encoded.error());
+    return edn_datum(encoded.value());
+}
+
+namespace {
+bool database_is_utf8() {
+    int enc = GetDatabaseEncoding();
+    return enc == PG_UTF8 || enc == PG_SQL_ASCII;
+}
+}  // namespace
+
+std::string_view server_to_utf8(std::string_view text) {
+    if (database_is_utf8()) return text;
+    const char* out = call_pg([&] { return pg_server_to_any(text.data(), int(text.size()), PG_UTF8); });
+    return out == text.data() ? text : std::string_view(out);
+}
+
+std::string_view utf8_to_server(std::string_view utf8) {
+    if (database_is_utf8()) return utf8;
+    const char* out = call_pg([&] { return pg_any_to_server(utf8.data(), int(utf8.size()), PG_UTF8); });
+    return out == utf8.data() ? utf8 : std::string_view(out);
 }
 
 }  // namespace persistence::pg

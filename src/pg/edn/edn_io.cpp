@@ -10,33 +10,15 @@
 
 extern "C" {
 #include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 }
 
 using namespace persistence;
 
-namespace {
-
-// EDN text is UTF-8. Databases in another encoding convert at the boundary; SQL_ASCII
-// passes bytes through, which the reader then validates as UTF-8 (22021).
-bool needs_conversion() {
-    int enc = GetDatabaseEncoding();
-    return enc != PG_UTF8 && enc != PG_SQL_ASCII;
-}
-
-}  // namespace
 
 // persistence.edn_in(cstring) → edn
 PERSISTENCE_FUNCTION(persistence_edn_in) {
-    char* text = PG_GETARG_CSTRING(0);
-    size_t len = strlen(text);
-    if (needs_conversion()) {
-        text = pg_server_to_any(text, int(len), PG_UTF8);
-        len = strlen(text);
-    }
-    auto encoded = edn::read(std::string_view(text, len), pg::edn_limits());
-    if (!encoded) pg::raise(encoded.error());
-    return pg::edn_datum(encoded.value());
+    std::string_view text = pg::server_to_utf8(PG_GETARG_CSTRING(0));
+    return pg::edn_result(edn::read(text, pg::edn_limits()));
 }
 
 // persistence.edn_out(edn) → cstring: the canonical text.
@@ -46,14 +28,7 @@ PERSISTENCE_FUNCTION(persistence_edn_out) {
     edn::print(v, text);
     char* out = static_cast<char*>(pg::palloc_or_throw(text.size() + 1));
     std::memcpy(out, text.c_str(), text.size() + 1);
-    if (needs_conversion()) {
-        // EDN text may hold characters the database encoding cannot show: PostgreSQL
-        // reports those itself (22P05).
-        const char* utf8 = out;
-        size_t n = text.size();
-        out = pg::call_pg([&] { return pg_any_to_server(utf8, int(n), PG_UTF8); });
-    }
-    PG_RETURN_CSTRING(out);
+    PG_RETURN_CSTRING(pg::utf8_to_server(std::string_view(out, text.size())).data());
 }
 
 // persistence.edn_recv(internal) → edn: u8 version, then the encoded value, validated.

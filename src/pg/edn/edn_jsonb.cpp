@@ -14,12 +14,12 @@
 
 #include "persistence/edn/encoder.hpp"
 #include "persistence/edn/printer.hpp"
+#include "persistence/edn/utf8.hpp"
 #include "pg/edn/edn_datum.hpp"
 #include "pg/edn/edn_numeric.hpp"
 #include "pg/guc.hpp"
 
 extern "C" {
-#include "mb/pg_wchar.h"
 #include "utils/jsonb.h"
 }
 
@@ -31,20 +31,9 @@ namespace {
     pg::raise({core::sqlstate::invalid_parameter_value, "cannot convert " + what + " to jsonb", hint});
 }
 
-bool database_is_utf8() {
-    int enc = GetDatabaseEncoding();
-    return enc == PG_UTF8 || enc == PG_SQL_ASCII;
-}
-
 // jsonb strings are in the database encoding; EDN strings are UTF-8.
 bool add_jsonb_string(edn::Encoder& enc, const JsonbValue& v) {
-    const char* s = v.val.string.val;
-    int len = v.val.string.len;
-    if (!database_is_utf8()) {
-        s = pg::call_pg([&] { return pg_server_to_any(s, len, PG_UTF8); });
-        if (s != v.val.string.val) len = int(std::strlen(s));
-    }
-    return enc.string(std::string_view(s, size_t(len)));
+    return enc.string(pg::server_to_utf8(std::string_view(v.val.string.val, size_t(v.val.string.len))));
 }
 
 bool add_jsonb_scalar(edn::Encoder& enc, const JsonbValue& v) {
@@ -125,16 +114,11 @@ class JsonbWriter {
         char* copy = static_cast<char*>(pg::palloc_or_throw(text.size() + 1));
         std::memcpy(copy, text.data(), text.size());
         copy[text.size()] = '\0';
-        size_t len = text.size();
-        if (!database_is_utf8()) {
-            const char* utf8 = copy;
-            copy = pg::call_pg([&] { return pg_any_to_server(utf8, int(len), PG_UTF8); });
-            len = std::strlen(copy);
-        }
+        std::string_view server = pg::utf8_to_server(std::string_view(copy, text.size()));
         JsonbValue out;
         out.type = jbvString;
-        out.val.string.val = copy;
-        out.val.string.len = int(len);
+        out.val.string.val = const_cast<char*>(server.data());
+        out.val.string.len = int(server.size());
         return out;
     }
 
@@ -159,29 +143,9 @@ class JsonbWriter {
             case edn::Tag::symbol: return string_value(v.as_text());
             case edn::Tag::inst: edn::format_inst(v.as_inst(), text); return string_value(text);
             case edn::Tag::uuid: edn::format_uuid(v.as_uuid(), text); return string_value(text);
-            case edn::Tag::character: return string_value(char_text(v.as_char(), text));
+            case edn::Tag::character: edn::utf8::append(v.as_char(), text); return string_value(text);
             default: cannot_convert(edn::type_name(v.type()), "This is a bug: collections are not scalars.");
         }
-    }
-
-    static std::string char_text(uint32_t cp, std::string& scratch) {
-        scratch.clear();
-        if (cp < 0x80) {
-            scratch.push_back(char(cp));
-        } else if (cp < 0x800) {
-            scratch.push_back(char(0xC0 | (cp >> 6)));
-            scratch.push_back(char(0x80 | (cp & 0x3F)));
-        } else if (cp < 0x10000) {
-            scratch.push_back(char(0xE0 | (cp >> 12)));
-            scratch.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-            scratch.push_back(char(0x80 | (cp & 0x3F)));
-        } else {
-            scratch.push_back(char(0xF0 | (cp >> 18)));
-            scratch.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-            scratch.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-            scratch.push_back(char(0x80 | (cp & 0x3F)));
-        }
-        return scratch;
     }
 
     // Object keys: strings as they are, keywords and symbols as their text, anything
@@ -233,9 +197,7 @@ PERSISTENCE_FUNCTION(persistence_edn_from_jsonb) {
         }
         if (!enc.ok()) break;
     }
-    auto encoded = enc.finish();
-    if (!encoded) pg::raise(encoded.error());
-    return pg::edn_datum(encoded.value());
+    return pg::edn_result(enc.finish());
 }
 
 // edn → jsonb
