@@ -26,8 +26,13 @@ else
 
 EXTENSION  = persistence
 MODULE_big = persistence
-# Only install/upgrade scripts are installed; the other sql/*.sql are pg_regress inputs.
-DATA       = $(sort $(wildcard sql/persistence--*.sql))
+# The install script is built from one fragment per module (sql/install/NN_module.sql,
+# concatenated in name order) so modules do not share one growing file. Upgrade
+# scripts (sql/persistence--A--B.sql), once there are releases, are checked in as is.
+# The other sql/*.sql are pg_regress inputs.
+EXT_INSTALL_SQL = sql/persistence--0.1.0.sql
+DATA_built = $(EXT_INSTALL_SQL)
+DATA       = $(filter-out $(EXT_INSTALL_SQL),$(sort $(wildcard sql/persistence--*.sql)))
 
 CORE_SRCS  = $(sort $(wildcard src/core/*/*.cpp))
 PG_SRCS    = $(sort $(wildcard src/pg/*.cpp src/pg/*/*.cpp))
@@ -54,6 +59,9 @@ COMPILER = $(CXX) $(CXXFLAGS)
 COMPILE.cxx.bc += -std=c++17 -Wno-register -Iinclude -Isrc
 
 -include $(OBJS:.o=.d)
+
+$(EXT_INSTALL_SQL): $(sort $(wildcard sql/install/*.sql))
+	cat $^ > $@
 
 # ---------------------------------------------------------------- unit tests
 UNIT_SRCS  = $(sort $(wildcard test/unit/*.cpp))
