@@ -13,6 +13,7 @@ namespace persistence::pg {
 namespace {
 int edn_max_depth = 512;
 int edn_max_size_kb = 256 * 1024;
+bool strict_schema_on = false;
 }  // namespace
 
 void define_gucs() {
@@ -26,8 +27,15 @@ void define_gucs() {
                             "Larger values are rejected with SQLSTATE 54000.", &edn_max_size_kb,
                             256 * 1024, 1, 1024 * 1024 - 1, PGC_USERSET, GUC_UNIT_KB, nullptr, nullptr,
                             nullptr);
+    // Superuser-only: a database's schema discipline is not for each session to relax.
+    DefineCustomBoolVariable("persistence.strict_schema",
+                             "Refuse attributes that persistence.define_attribute has not defined.",
+                             "When off, an undefined attribute is any-type and cardinality one.",
+                             &strict_schema_on, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("persistence");
 }
+
+bool strict_schema() { return strict_schema_on; }
 
 edn::Limits edn_limits() {
     edn::Limits limits;

@@ -8,5 +8,7 @@ namespace persistence::pg {
 void define_gucs();
 // EDN limits from persistence.edn_max_depth and persistence.edn_max_size.
 edn::Limits edn_limits();
+// persistence.strict_schema: transact refuses undefined attributes (42704).
+bool strict_schema();
 
 }  // namespace persistence::pg

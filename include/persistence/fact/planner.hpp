@@ -39,9 +39,11 @@ inline constexpr const char* undefined_object = "42704";
 // A lock the planner needs, taken in the order given (sorted, so two transactions never
 // wait for each other in a cycle). Exclusive for the keys it changes; shared for the
 // entity key of an entity whose attributes it changes (retractEntity takes it exclusive).
+enum class LockSpace : uint8_t { unique_value = 1, entity = 2 };
 struct LockRequest {
     Digest key{};
     bool exclusive = true;
+    LockSpace space = LockSpace::entity;  // U keys: unique_value; A and E keys: entity
 };
 // Keys: SHA-256 of a tag byte and the parts, each u32-length-prefixed:
 //   'A' (e, a)       an attribute of an entity

@@ -1,0 +1,57 @@
+#include "persistence/core/error.hpp"
+#include "pg/fact/relations.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "access/table.h"
+}
+
+namespace persistence::pg {
+
+namespace {
+
+FactRelations cached;
+bool cached_valid = false;
+bool callback_registered = false;
+
+// Any relcache invalidation may be a DROP EXTENSION: forget every OID.
+void forget_relations(Datum, Oid) { cached_valid = false; }
+
+Oid lookup(const char* name, Oid schema) {
+    Oid oid = get_relname_relid(name, schema);
+    if (!OidIsValid(oid))
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("persistence relation \"%s\" is missing", name),
+                        errhint("Reinstall the extension: DROP EXTENSION persistence; CREATE EXTENSION persistence.")));
+    return oid;
+}
+
+}  // namespace
+
+const FactRelations& fact_relations() {
+    if (cached_valid) return cached;
+    if (!callback_registered) {
+        CacheRegisterRelcacheCallback(forget_relations, (Datum)0);
+        callback_registered = true;
+    }
+    FactRelations r;
+    r.schema = get_namespace_oid("persistence", false);
+    r.branches = lookup("branches", r.schema);
+    r.branches_name = lookup("branches_name_key", r.schema);
+    r.transactions = lookup("transactions", r.schema);
+    r.transactions_pkey = lookup("transactions_pkey", r.schema);
+    r.value_store = lookup("value_store", r.schema);
+    r.value_store_pkey = lookup("value_store_pkey", r.schema);
+    r.datoms = lookup("datoms", r.schema);
+    r.datoms_eavt = lookup("datoms_eavt", r.schema);
+    r.datoms_avet = lookup("datoms_avet", r.schema);
+    r.tx_seq = lookup("tx_seq", r.schema);
+    cached = r;
+    cached_valid = true;
+    return cached;
+}
+
+}  // namespace persistence::pg

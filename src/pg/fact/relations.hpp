@@ -1,0 +1,27 @@
+// The fact module's relations, looked up by name in the extension's schema and cached
+// per backend until a relcache invalidation (DROP/CREATE EXTENSION, ALTER) clears them.
+#pragma once
+
+#include "pg/pg_headers.hpp"
+
+namespace persistence::pg {
+
+struct FactRelations {
+    Oid schema;
+    Oid branches, branches_name;
+    Oid transactions, transactions_pkey;
+    Oid value_store, value_store_pkey;
+    Oid datoms, datoms_eavt, datoms_avet;
+    Oid tx_seq;
+};
+
+// Plain PostgreSQL code: raises 55000 if the extension's objects are missing.
+const FactRelations& fact_relations();
+
+// Column numbers of persistence.datoms (checked against the catalog on lookup).
+enum DatomColumn : int {
+    col_e = 1, col_a, col_vh, col_ref, col_tx, col_branch, col_valid_from, col_valid_to, col_is_assert,
+    col_hash, datom_columns = col_hash
+};
+
+}  // namespace persistence::pg

@@ -1,0 +1,79 @@
+// Walking persistence.datoms through one of its indexes, newest tx first.
+//
+// Two visibility modes:
+// * reader: an ordinary MVCC index scan with the caller's snapshot. Under SERIALIZABLE it
+//   takes the usual SIREAD locks, so users' reads take part in serializability.
+// * writer (transact): the index is walked with SnapshotAny, and each tuple is tested
+//   against the latest snapshot by hand. That takes no SIREAD lock, so writers that touch
+//   different entities never conflict through B-tree page locks. When `check` is set
+//   (REPEATABLE READ and SERIALIZABLE) a tuple that the latest snapshot sees but the
+//   transaction's snapshot does not was committed by a concurrent writer of a key this
+//   transaction has locked: that is a real conflict and raises 40001.
+//
+// These are plain PostgreSQL functions (they may ereport): call them through call_pg
+// while C++ objects are alive. Nothing here allocates C++ objects.
+#pragma once
+
+#include "pg/pg_headers.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/sdir.h"
+#include "access/skey.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
+#include "utils/snapshot.h"
+}
+
+namespace persistence::pg {
+
+// One datom row, pointing into the scan's current tuple (valid until the next call).
+struct RawDatom {
+    const char* e;
+    int e_len;
+    const char* a;
+    int a_len;
+    const uint8* vh;
+    int vh_len;
+    const char* ref;  // nullptr when NULL
+    int ref_len;
+    int64 tx;
+    int32 branch;
+    TimestampTz valid_from;
+    bool valid_to_open;
+    TimestampTz valid_to;
+    bool is_assert;
+};
+
+struct DatomScan {
+    Relation heap;
+    Relation index;
+    IndexScanDesc scan;
+    TupleTableSlot* slot;
+    Snapshot see;     // visibility (reader: the MVCC snapshot scanned with)
+    Snapshot check;   // writer, RR/SERIALIZABLE: the transaction's snapshot; else nullptr
+    bool writer;
+    int32 branch;     // only datoms of this branch
+    int64 max_tx;     // only datoms with tx <= max_tx
+    ScanDirection direction;
+};
+
+void datom_scan_open(DatomScan* s, Oid index_oid, bool writer, Snapshot see, Snapshot check,
+                     int32 branch, int64 max_tx);
+// (Re)starts the walk with these keys (text keys compare in the "C" collation).
+void datom_scan_start(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction);
+bool datom_scan_next(DatomScan* s, RawDatom* out);
+void datom_scan_close(DatomScan* s);
+
+// Key helpers: equality on a text or bytea column, and an int8 comparison.
+void key_text_eq(ScanKey k, AttrNumber att, const char* s, int len);
+void key_text_lt(ScanKey k, AttrNumber att, const char* s, int len);
+void key_bytea_eq(ScanKey k, AttrNumber att, const uint8* b, int len);
+void key_int8_le(ScanKey k, AttrNumber att, int64 v);
+
+// A snapshot that sees everything committed now, plus this transaction's own writes;
+// registered (free it with UnregisterSnapshot).
+Snapshot latest_snapshot();
+
+}  // namespace persistence::pg

@@ -1,0 +1,123 @@
+#include "persistence/fact/planner.hpp"
+#include "pg/fact/values.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "pg/boundary.hpp"
+#include "pg/edn/edn_datum.hpp"
+#include "pg/fact/relations.hpp"
+#include "pg/fact/row_writer.hpp"
+#include "pg/fact/store.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "executor/tuptable.h"
+#include "storage/lmgr.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
+}
+
+namespace persistence::pg {
+
+namespace {
+
+bytea* hash_bytea(const uint8* hash) {
+    bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + 32));
+    SET_VARSIZE(b, VARHDRSZ + 32);
+    memcpy(VARDATA(b), hash, 32);
+    return b;
+}
+
+// Is a value with this hash stored (committed or our own) or being stored by a
+// transaction still in progress? Waits for such a transaction and looks again.
+bool value_present(Relation heap, Relation index, const uint8* hash) {
+    for (;;) {
+        SnapshotData dirty;
+        InitDirtySnapshot(dirty);
+        ScanKeyData key;
+        ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_BYTEAEQ, PointerGetDatum(hash_bytea(hash)));
+        IndexScanDesc scan = index_beginscan(heap, index, &dirty, 1, 0);
+        index_rescan(scan, &key, 1, nullptr, 0);
+        TupleTableSlot* slot = table_slot_create(heap, nullptr);
+        bool found = index_getnext_slot(scan, ForwardScanDirection, slot);
+        TransactionId wait_for = found ? (TransactionIdIsValid(dirty.xmin) ? dirty.xmin : dirty.xmax)
+                                       : InvalidTransactionId;
+        ExecDropSingleTupleTableSlot(slot);
+        index_endscan(scan);
+        if (!found) return false;
+        if (!TransactionIdIsValid(wait_for)) return true;
+        XactLockTableWait(wait_for, heap, nullptr, XLTW_None);
+    }
+}
+
+}  // namespace
+
+Datum value_lookup(const uint8* hash) {
+    const FactRelations& r = fact_relations();
+    Relation heap = table_open(r.value_store, AccessShareLock);
+    Relation index = index_open(r.value_store_pkey, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_BYTEAEQ, PointerGetDatum(hash_bytea(hash)));
+    IndexScanDesc scan = index_beginscan(heap, index, SnapshotSelf, 1, 0);
+    index_rescan(scan, &key, 1, nullptr, 0);
+    TupleTableSlot* slot = table_slot_create(heap, nullptr);
+    Datum result = 0;
+    if (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+        bool isnull;
+        Datum v = slot_getattr(slot, 2, &isnull);
+        if (!isnull) result = PointerGetDatum(PG_DETOAST_DATUM_COPY(v));
+    }
+    ExecDropSingleTupleTableSlot(slot);
+    index_endscan(scan);
+    index_close(index, AccessShareLock);
+    table_close(heap, AccessShareLock);
+    return result;
+}
+
+void store_new_values(const std::vector<fact::NewDatom>& datoms) {
+    // One candidate per distinct hash.
+    std::vector<const fact::NewDatom*> candidates;
+    for (const auto& d : datoms)
+        if (!d.value.empty()) candidates.push_back(&d);
+    if (candidates.empty()) return;
+    std::sort(candidates.begin(), candidates.end(),
+              [](const fact::NewDatom* x, const fact::NewDatom* y) { return x->vhash < y->vhash; });
+    candidates.erase(std::unique(candidates.begin(), candidates.end(),
+                                 [](const fact::NewDatom* x, const fact::NewDatom* y) { return x->vhash == y->vhash; }),
+                     candidates.end());
+
+    const FactRelations& r = fact_relations();
+    Relation heap = call_pg([&] { return table_open(r.value_store, RowExclusiveLock); });
+    Relation index = call_pg([&] { return index_open(r.value_store_pkey, RowExclusiveLock); });
+    std::vector<const fact::NewDatom*> missing;
+    for (const fact::NewDatom* d : candidates)
+        if (!call_pg([&] { return value_present(heap, index, d->vhash.data()); })) missing.push_back(d);
+    if (!missing.empty()) {
+        // Two transactions storing the same new value: the second waits for the first
+        // (space 3 lock held to commit), then finds the value and skips it.
+        std::vector<fact::LockRequest> locks;
+        for (const fact::NewDatom* d : missing) locks.push_back({d->vhash, true, fact::LockSpace::entity});
+        take_fact_locks(3, locks);
+        RowWriter writer(r.value_store);
+        for (const fact::NewDatom* d : missing) {
+            if (call_pg([&] { return value_present(heap, index, d->vhash.data()); })) continue;
+            Datum hash = call_pg([&] { return PointerGetDatum(hash_bytea(d->vhash.data())); });
+            Datum value = edn_datum(d->value);
+            Datum row[2] = {hash, value};
+            bool nulls[2] = {false, false};
+            writer.insert(row, nulls);
+        }
+        writer.close();
+    }
+    call_pg([&] {
+        index_close(index, RowExclusiveLock);
+        table_close(heap, RowExclusiveLock);
+    });
+}
+
+}  // namespace persistence::pg
