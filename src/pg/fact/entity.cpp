@@ -96,7 +96,7 @@ std::vector<PulledAttribute> pull_attributes(const std::string& e, const PullPoi
     const pg::FactRelations& r = pg::fact_relations();
     auto* s = static_cast<pg::DatomScan*>(pg::palloc_or_throw(sizeof(pg::DatomScan)));
     pg::call_pg([&] {
-        pg::datom_scan_open(s, r.datoms_eavt, false, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
+        pg::datom_scan_open(s, r.datoms_eavt, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
     });
     ScanKeyData keys[2];
     pg::call_pg([&] {

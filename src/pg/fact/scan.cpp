@@ -30,8 +30,8 @@ text* make_text(const char* s, int len) {
     return t;
 }
 
-// Writer mode: visible to the latest snapshot? Raises 40001 on a concurrent change.
-bool writer_visible(DatomScan* s) {
+// Visible to `see`? Raises 40001 on a concurrent change of a checked key.
+bool tuple_visible(DatomScan* s) {
     auto* bslot = reinterpret_cast<BufferHeapTupleTableSlot*>(s->slot);
     HeapTuple tuple = bslot->base.tuple;
     Buffer buffer = bslot->buffer;
@@ -65,8 +65,7 @@ void text_field(TupleTableSlot* slot, int att, const char** p, int* len) {
 
 }  // namespace
 
-void datom_scan_open(DatomScan* s, Oid index_oid, bool writer, Snapshot see, Snapshot check, int32 branch,
-                     int64 max_tx) {
+void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, int32 branch, int64 max_tx) {
     const FactRelations& r = fact_relations();
     s->heap = table_open(r.datoms, AccessShareLock);
     if (RelationGetDescr(s->heap)->natts != datom_columns)
@@ -77,7 +76,6 @@ void datom_scan_open(DatomScan* s, Oid index_oid, bool writer, Snapshot see, Sna
     s->slot = table_slot_create(s->heap, nullptr);
     s->see = see;
     s->check = check;
-    s->writer = writer;
     s->branch = branch;
     s->max_tx = max_tx;
     s->direction = BackwardScanDirection;
@@ -86,7 +84,7 @@ void datom_scan_open(DatomScan* s, Oid index_oid, bool writer, Snapshot see, Sna
 void datom_scan_start(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction) {
     if (s->scan == nullptr || s->scan->numberOfKeys != nkeys) {
         if (s->scan != nullptr) index_endscan(s->scan);
-        s->scan = index_beginscan(s->heap, s->index, s->writer ? SnapshotAny : s->see, nkeys, 0);
+        s->scan = index_beginscan(s->heap, s->index, SnapshotAny, nkeys, 0);
     }
     index_rescan(s->scan, keys, nkeys, nullptr, 0);
     s->direction = direction;
@@ -98,7 +96,7 @@ bool datom_scan_next(DatomScan* s, RawDatom* out) {
         int64 tx = DatumGetInt64(slot_getattr(s->slot, col_tx, &isnull));
         int32 branch = DatumGetInt32(slot_getattr(s->slot, col_branch, &isnull));
         if (tx > s->max_tx || branch != s->branch) continue;
-        if (s->writer && !writer_visible(s)) continue;
+        if (!tuple_visible(s)) continue;
         out->tx = tx;
         out->branch = branch;
         text_field(s->slot, col_e, &out->e, &out->e_len);

@@ -1,14 +1,12 @@
 // Walking persistence.datoms through one of its indexes, newest tx first.
 //
-// Two visibility modes:
-// * reader: an ordinary MVCC index scan with the caller's snapshot. Under SERIALIZABLE it
-//   takes the usual SIREAD locks, so users' reads take part in serializability.
-// * writer (transact): the index is walked with SnapshotAny, and each tuple is tested
-//   against the latest snapshot by hand. That takes no SIREAD lock, so writers that touch
-//   different entities never conflict through B-tree page locks. When `check` is set
-//   (REPEATABLE READ and SERIALIZABLE) a tuple that the latest snapshot sees but the
-//   transaction's snapshot does not was committed by a concurrent writer of a key this
-//   transaction has locked: that is a real conflict and raises 40001.
+// The index is walked with SnapshotAny and each tuple is tested against `see` by hand,
+// which takes no SIREAD lock: transactions that touch different entities never conflict
+// through B-tree page locks, whatever they read or write through this module (serializable
+// safety for facts comes from the locks and checks of transact, docs/fact.md). When
+// `check` is set (transact under REPEATABLE READ or SERIALIZABLE, `see` being the latest
+// snapshot) a tuple that `see` shows but the transaction's snapshot does not was committed
+// by a concurrent writer of a key this transaction has locked: a real conflict, 40001.
 //
 // These are plain PostgreSQL functions (they may ereport): call them through call_pg
 // while C++ objects are alive. Nothing here allocates C++ objects.
@@ -51,16 +49,15 @@ struct DatomScan {
     Relation index;
     IndexScanDesc scan;
     TupleTableSlot* slot;
-    Snapshot see;     // visibility (reader: the MVCC snapshot scanned with)
-    Snapshot check;   // writer, RR/SERIALIZABLE: the transaction's snapshot; else nullptr
-    bool writer;
+    Snapshot see;     // which tuples are visible
+    Snapshot check;   // transact under RR/SERIALIZABLE: the transaction's snapshot; else nullptr
     int32 branch;     // only datoms of this branch
     int64 max_tx;     // only datoms with tx <= max_tx
     ScanDirection direction;
 };
 
-void datom_scan_open(DatomScan* s, Oid index_oid, bool writer, Snapshot see, Snapshot check,
-                     int32 branch, int64 max_tx);
+void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, int32 branch,
+                     int64 max_tx);
 // (Re)starts the walk with these keys (text keys compare in the "C" collation).
 void datom_scan_start(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction);
 bool datom_scan_next(DatomScan* s, RawDatom* out);

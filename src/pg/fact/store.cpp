@@ -111,7 +111,7 @@ DatomScan* PgStore::scan_for(Oid index) {
     DatomScan*& s = index == fact_relations().datoms_eavt ? eavt_ : avet_;
     if (s == nullptr) {
         auto* fresh = static_cast<DatomScan*>(palloc_or_throw(sizeof(DatomScan)));
-        call_pg([&] { datom_scan_open(fresh, index, true, latest_, nullptr, branch_, PG_INT64_MAX); });
+        call_pg([&] { datom_scan_open(fresh, index, latest_, nullptr, branch_, PG_INT64_MAX); });
         s = fresh;
     }
     s->see = latest_;
