@@ -21,7 +21,7 @@ namespace persistence::datom {
 using Micros = int64_t;
 inline constexpr Micros open_end = std::numeric_limits<int64_t>::max();
 
-// Canonical hash bytes of a datom, version 1 (documented in docs/fact.md; never changes
+// Canonical hash bytes of a datom, version 1 (documented in docs/datom.md; never changes
 // without a new version byte):
 //   u8  0x01                          format version
 //   u32 big-endian byte length of e,  e (UTF-8)

@@ -27,4 +27,21 @@ inline Digest merkle_root(const std::vector<Digest>& leaves) {
     return merkle_root(leaves.data(), leaves.size());
 }
 
+// The same root built one leaf at a time, for callers that stream their leaves (a scan,
+// an SQL array) or whose leaves are not 32-byte digests (the RFC 6962 test vectors).
+// Keeps one subtree root per set bit of the leaf count: at most 64 digests, no heap.
+class MerkleRootBuilder {
+   public:
+    void add_leaf(const void* data, size_t n) { add_leaf_hash(merkle_leaf_hash(data, n)); }
+    void add_leaf_hash(const Digest& leaf_hash);
+    uint64_t size() const { return count_; }
+    // MTH of the leaves added so far (SHA-256 of nothing when there are none).
+    Digest root() const;
+
+   private:
+    Digest stack_[65];  // roots of complete subtrees, largest (leftmost) first; +1 while adding
+    unsigned depth_ = 0;
+    uint64_t count_ = 0;
+};
+
 }  // namespace persistence::hash
