@@ -276,7 +276,8 @@ core::Result<Datom> parse(std::string_view text, const edn::Limits& limits) {
                            a_type(vec));
     if (vec.count() != 8)
         return shape_error("#datom vector has " + std::to_string(vec.count()) +
-                           " elements; expected 8: [e a v tx tx-time valid-from valid-to op]");
+                           (vec.count() == 1 ? " element" : " elements") +
+                           "; expected 8: [e a v tx tx-time valid-from valid-to op]");
 
     Datom d;
     edn::ValueRef e = vec.item(0);
