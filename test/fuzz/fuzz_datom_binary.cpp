@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (datom::compare(d, d) != 0 || !datom::equal(d, d) || !datom::check(d).ok()) abort();
     std::string bytes;
     datom::encode(d, bytes);
-    if (bytes.size() != size || bytes.compare(0, size, reinterpret_cast<const char*>(data), size) != 0) abort();
+    if (bytes.size() != size || bytes.compare(0, size, reinterpret_cast<const char*>(data), size) != 0)
+        abort();
     std::string text;
     datom::print(d, text);
     auto again = datom::parse(text, limits);

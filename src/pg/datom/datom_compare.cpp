@@ -8,8 +8,12 @@
 using namespace persistence;
 
 namespace {
-int cmp_args(FunctionCallInfo fcinfo) { return datom::compare(pg::datom_arg(fcinfo, 0), pg::datom_arg(fcinfo, 1)); }
-bool eq_args(FunctionCallInfo fcinfo) { return datom::equal(pg::datom_arg(fcinfo, 0), pg::datom_arg(fcinfo, 1)); }
+int cmp_args(FunctionCallInfo fcinfo) {
+    return datom::compare(pg::datom_arg(fcinfo, 0), pg::datom_arg(fcinfo, 1));
+}
+bool eq_args(FunctionCallInfo fcinfo) {
+    return datom::equal(pg::datom_arg(fcinfo, 0), pg::datom_arg(fcinfo, 1));
+}
 }  // namespace
 
 // persistence.datom_cmp(datom, datom) → int: btree support function 1.

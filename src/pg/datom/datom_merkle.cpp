@@ -16,9 +16,10 @@ using namespace persistence;
 PERSISTENCE_FUNCTION(persistence_merkle_root) {
     ArrayType* arr = PG_GETARG_ARRAYTYPE_P(0);
     if (ARR_NDIM(arr) > 1)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("merkle_root expects a one-dimensional array, got %d dimensions", ARR_NDIM(arr)),
-                        errhint("Pass the leaf hashes in order, e.g. array_agg(datom_hash(d) ORDER BY ...).")));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("merkle_root expects a one-dimensional array, got %d dimensions", ARR_NDIM(arr)),
+                 errhint("Pass the leaf hashes in order, e.g. array_agg(datom_hash(d) ORDER BY ...).")));
     Datum* elems = nullptr;
     bool* nulls = nullptr;
     int n = 0;
