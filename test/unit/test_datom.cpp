@@ -51,14 +51,16 @@ std::string payload(const datom::Datom& d) {
     return out;
 }
 
-persistence::core::Result<datom::DatomView> decoded(const std::string& bytes, const edn::Limits& limits = {}) {
+persistence::core::Result<datom::DatomView> decoded(const std::string& bytes,
+                                                    const edn::Limits& limits = {}) {
     return datom::decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), limits);
 }
 
 // The datom with its 8 elements written out, so each test can replace one.
 std::string with(int index, const std::string& text) {
-    std::vector<std::string> parts = {"\"e1\"", ":p/a", "1", "7", "#inst \"2026-01-01T00:00:00Z\"",
-                                      "#inst \"2026-01-01T00:00:00Z\"", "nil", ":assert"};
+    std::vector<std::string> parts = {
+        "\"e1\"", ":p/a",   "1", "7", "#inst \"2026-01-01T00:00:00Z\"", "#inst \"2026-01-01T00:00:00Z\"",
+        "nil",    ":assert"};
     parts[size_t(index)] = text;
     std::string out = "#datom [";
     for (size_t i = 0; i < parts.size(); ++i) out += (i ? " " : "") + parts[i];
@@ -68,7 +70,8 @@ std::string with(int index, const std::string& text) {
 }  // namespace
 
 // Each vector's digest was computed independently; to recheck (vector 1):
-//   python3 -c "import hashlib,struct;v=hashlib.sha256(bytes.fromhex('13020000002b030000003837')).digest();e=b'e1';a=b':project/wacc';print(hashlib.sha256(b'\x01'+struct.pack('>I',len(e))+e+struct.pack('>I',len(a))+a+v+struct.pack('>qqq',5,1776124800000000,2**63-1)+b'\x01').hexdigest())"
+//   python3 -c "import
+//   hashlib,struct;v=hashlib.sha256(bytes.fromhex('13020000002b030000003837')).digest();e=b'e1';a=b':project/wacc';print(hashlib.sha256(b'\x01'+struct.pack('>I',len(e))+e+struct.pack('>I',len(a))+a+v+struct.pack('>qqq',5,1776124800000000,2**63-1)+b'\x01').hexdigest())"
 // Vector 2: e=b'f81d4fae-7dec-11d0-a765-00a0c91e6bf6', a=b':person/name', v bytes '2103000000416e61'
 //   ("Ana"), tx 42, valid 0..1000000, op byte b'\x00'.
 // Vector 3: e='é'.encode(), a=b':a', v bytes '00' (nil), tx -1,
@@ -123,7 +126,11 @@ TEST_CASE("canonical_bytes: the documented layout") {
                                          "7fffffffffffffff"
                                          "00")));
     datom::canonical_bytes("e1", ":a/b", vh, -2, -1, 1, true, out);
-    CHECK(to_hex(out).substr(2 + 12 + 16 + 64) == "fffffffffffffffe" "ffffffffffffffff" "0000000000000001" "01");
+    CHECK(to_hex(out).substr(2 + 12 + 16 + 64) ==
+          "fffffffffffffffe"
+          "ffffffffffffffff"
+          "0000000000000001"
+          "01");
     // A long e takes the heap path of datom_hash: same bytes, same digest.
     std::string long_e(2000, 'x');
     datom::canonical_bytes(long_e, ":a/b", vh, 1, 2, 3, true, out);
@@ -159,7 +166,8 @@ TEST_CASE("datom text: reading and canonical printing") {
     datom::Datom s = parsed(with(0, "\"a\\\"b\\n\u00e9\""));
     CHECK(printed(s.view()).find("[\"a\\\"b\\n\u00e9\" ") != std::string::npos);
     CHECK(parsed(with(1, ":plain")).a == ":plain");
-    CHECK(printed(parsed(with(2, "{:k [1 #t \"x\"]}")).view()).find(" {:k [1 #t \"x\"]} ") != std::string::npos);
+    CHECK(printed(parsed(with(2, "{:k [1 #t \"x\"]}")).view()).find(" {:k [1 #t \"x\"]} ") !=
+          std::string::npos);
     CHECK(parsed(with(2, "#datom [1]")).v.size() > 0);  // a tagged value is just a value here
 }
 
@@ -290,11 +298,11 @@ TEST_CASE("datom binary: every malformed payload is rejected") {
         std::memcpy(&s[at], &v, 8);
         return s;
     };
-    CHECK(code_of(set_u32(good, 32, 0)) == "22P03");                 // empty e
-    CHECK(code_of(set_u32(good, 32, 0xffffffffu)) == "22P03");       // e runs past the end
-    CHECK(code_of(set_u32(good, 36, 0xfffffff0u)) == "22P03");       // a runs past the end
-    CHECK(code_of(set_u32(good, 36, 1)) == "22P03");                 // a too short
-    CHECK(code_of(set_u32(set_u32(good, 32, 3), 36, 3)) == "22P03"); // a = "p/a" has no colon
+    CHECK(code_of(set_u32(good, 32, 0)) == "22P03");                  // empty e
+    CHECK(code_of(set_u32(good, 32, 0xffffffffu)) == "22P03");        // e runs past the end
+    CHECK(code_of(set_u32(good, 36, 0xfffffff0u)) == "22P03");        // a runs past the end
+    CHECK(code_of(set_u32(good, 36, 1)) == "22P03");                  // a too short
+    CHECK(code_of(set_u32(set_u32(good, 32, 3), 36, 3)) == "22P03");  // a = "p/a" has no colon
     CHECK(code_of(set_i64(good, 8, datom::max_micros + 1)) == "22P03");
     CHECK(code_of(set_i64(good, 16, datom::min_micros - 1)) == "22P03");
     CHECK(code_of(set_i64(good, 24, datom::max_micros + 1)) == "22P03");
@@ -368,7 +376,8 @@ TEST_CASE("datom order: EAVT, then the remaining fields") {
     const std::vector<std::string> ascending = {
         "#datom [\"a\" :p/a 1 1 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil :retract]",
         "#datom [\"a\" :p/a 1 1 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil :assert]",
-        "#datom [\"a\" :p/a 1 1 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-02T00:00:00Z\" #inst \"2026-01-03T00:00:00Z\" :assert]",
+        "#datom [\"a\" :p/a 1 1 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-02T00:00:00Z\" #inst "
+        "\"2026-01-03T00:00:00Z\" :assert]",
         "#datom [\"a\" :p/a 1 1 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-02T00:00:00Z\" nil :assert]",
         "#datom [\"a\" :p/a 1 1 #inst \"2026-01-02T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil :assert]",
         "#datom [\"a\" :p/a 1 2 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil :assert]",
@@ -378,7 +387,8 @@ TEST_CASE("datom order: EAVT, then the remaining fields") {
         "#datom [\"a\" :q 1 1 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil :assert]",
         "#datom [\"a0\" :a 0 0 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil :assert]",
         "#datom [\"b\" :a 0 0 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil :assert]",
-        "#datom [\"\u00e9\" :a 0 0 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil :assert]",
+        "#datom [\"\u00e9\" :a 0 0 #inst \"2026-01-01T00:00:00Z\" #inst \"2026-01-01T00:00:00Z\" nil "
+        ":assert]",
     };
     std::vector<datom::Datom> ds;
     for (const std::string& t : ascending) ds.push_back(parsed(t));

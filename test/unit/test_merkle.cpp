@@ -58,7 +58,8 @@ TEST_CASE("merkle: leaf and node hashes") {
     std::string prefixed = std::string(1, '\0') + big;
     CHECK(hash::merkle_leaf_hash(big.data(), big.size()) == hash::sha256(prefixed.data(), prefixed.size()));
     hash::Digest l = hash::merkle_leaf_hash("a", 1), r = hash::merkle_leaf_hash("b", 1);
-    std::string node = std::string(1, '\1') + std::string(l.begin(), l.end()) + std::string(r.begin(), r.end());
+    std::string node =
+        std::string(1, '\1') + std::string(l.begin(), l.end()) + std::string(r.begin(), r.end());
     CHECK(hash::merkle_node_hash(l, r) == hash::sha256(node.data(), node.size()));
     CHECK(hash::merkle_node_hash(l, r) != hash::merkle_node_hash(r, l));
 }
@@ -80,10 +81,12 @@ TEST_CASE("merkle: root over digests") {
     CHECK(hex(hash::merkle_root(nullptr, 0)) == ct_roots[0]);
     CHECK(hex(hash::merkle_root(std::vector<hash::Digest>{})) == ct_roots[0]);
     // Leaves SHA-256(0x00), SHA-256(0x01), SHA-256(0x02); the root was computed with
-    //   python3 -c "import hashlib;H=lambda b:hashlib.sha256(b).digest();L=[H(b'\0'+H(bytes([i]))) for i in range(3)];print(H(b'\1'+H(b'\1'+L[0]+L[1])+L[2]).hex())"
+    //   python3 -c "import hashlib;H=lambda b:hashlib.sha256(b).digest();L=[H(b'\0'+H(bytes([i]))) for i in
+    //   range(3)];print(H(b'\1'+H(b'\1'+L[0]+L[1])+L[2]).hex())"
     std::vector<hash::Digest> leaves;
     for (uint8_t i = 0; i < 3; ++i) leaves.push_back(hash::sha256(&i, 1));
-    CHECK(hex(hash::merkle_root(leaves)) == "d1f13800048f5909d4043fc0c152f6643280cba608b672715e56ce159a20629f");
+    CHECK(hex(hash::merkle_root(leaves)) ==
+          "d1f13800048f5909d4043fc0c152f6643280cba608b672715e56ce159a20629f");
     // One leaf: the root is its leaf hash, not the digest itself.
     CHECK(hash::merkle_root(leaves.data(), 1) == hash::merkle_leaf_hash(leaves[0].data(), 32));
     CHECK(hash::merkle_root(leaves.data(), 1) != leaves[0]);

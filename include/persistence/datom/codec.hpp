@@ -81,9 +81,7 @@ struct DatomView {
     bool is_assert = true;
 
     bool open() const { return valid_to == open_end; }
-    std::string_view v_bytes() const {
-        return {reinterpret_cast<const char*>(v.data()), v.size()};
-    }
+    std::string_view v_bytes() const { return {reinterpret_cast<const char*>(v.data()), v.size()}; }
 };
 
 // An owned datom.

@@ -21,8 +21,7 @@ constexpr const char* shape_hint =
     ":project/wacc 0.087M 5 #inst \"2026-04-14T00:00:00Z\" #inst \"2026-04-14T00:00:00Z\" nil "
     ":assert].";
 
-constexpr const char* element_names[8] = {"e",       "a",          "v",        "tx",
-                                          "tx-time", "valid-from", "valid-to", "op"};
+constexpr const char* element_names[8] = {"e", "a", "v", "tx", "tx-time", "valid-from", "valid-to", "op"};
 
 std::string element(int i) {
     return "#datom element " + std::to_string(i + 1) + " (" + element_names[i] + ")";
@@ -225,9 +224,9 @@ core::Result<DatomView> decode(const uint8_t* data, size_t n, const edn::Limits&
     if (v_at >= n) return binary_error("the lengths of e and a run past the end, leaving no value");
     DatomView d = view(data, n);
     if (size_t bad = edn::utf8::find_invalid(d.e); bad != d.e.size())
-        return core::Error(sqlstate::character_not_in_repertoire,
-                           "invalid UTF-8 byte sequence in binary datom e at byte " +
-                               std::to_string(header_size + bad));
+        return core::Error(
+            sqlstate::character_not_in_repertoire,
+            "invalid UTF-8 byte sequence in binary datom e at byte " + std::to_string(header_size + bad));
     if (has_nul(d.e)) return binary_error("e contains U+0000");
     if (size_t bad = edn::utf8::find_invalid(d.a); bad != d.a.size())
         return core::Error(sqlstate::character_not_in_repertoire,
@@ -276,7 +275,8 @@ core::Result<Datom> parse(std::string_view text, const edn::Limits& limits) {
                            a_type(vec));
     if (vec.count() != 8)
         return shape_error("#datom vector has " + std::to_string(vec.count()) +
-                           " elements; expected 8: [e a v tx tx-time valid-from valid-to op]");
+                           (vec.count() == 1 ? " element" : " elements") +
+                           "; expected 8: [e a v tx tx-time valid-from valid-to op]");
 
     Datom d;
     edn::ValueRef e = vec.item(0);

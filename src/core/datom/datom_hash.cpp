@@ -19,9 +19,8 @@ void put_be64(std::string& out, uint64_t v) {
 
 }  // namespace
 
-void canonical_bytes(std::string_view e, std::string_view a, const hash::Digest& value_hash,
-                     int64_t tx, Micros valid_from, Micros valid_to, bool is_assert,
-                     std::string& out) {
+void canonical_bytes(std::string_view e, std::string_view a, const hash::Digest& value_hash, int64_t tx,
+                     Micros valid_from, Micros valid_to, bool is_assert, std::string& out) {
     out.clear();
     out.reserve(1 + 4 + e.size() + 4 + a.size() + 32 + 3 * 8 + 1);
     out.push_back(char(0x01));
@@ -37,8 +36,8 @@ void canonical_bytes(std::string_view e, std::string_view a, const hash::Digest&
     out.push_back(is_assert ? char(0x01) : char(0x00));
 }
 
-hash::Digest datom_hash(std::string_view e, std::string_view a, const hash::Digest& value_hash,
-                        int64_t tx, Micros valid_from, Micros valid_to, bool is_assert) {
+hash::Digest datom_hash(std::string_view e, std::string_view a, const hash::Digest& value_hash, int64_t tx,
+                        Micros valid_from, Micros valid_to, bool is_assert) {
     // The write path hashes datoms in bulk: typical ones fit a stack buffer, so hashing
     // allocates nothing (no static buffer: STYLE.md §1 forbids static C++ objects).
     constexpr size_t fixed = 1 + 4 + 4 + 32 + 3 * 8 + 1;
