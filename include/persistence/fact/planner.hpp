@@ -39,9 +39,11 @@ inline constexpr const char* undefined_object = "42704";
 // A lock the planner needs, taken in the order given (sorted, so two transactions never
 // wait for each other in a cycle). Exclusive for the keys it changes; shared for the
 // entity key of an entity whose attributes it changes (retractEntity takes it exclusive).
+enum class LockSpace : uint8_t { unique_value = 1, entity = 2 };
 struct LockRequest {
     Digest key{};
     bool exclusive = true;
+    LockSpace space = LockSpace::entity;  // U keys: unique_value; A and E keys: entity
 };
 // Keys: SHA-256 of a tag byte and the parts, each u32-length-prefixed:
 //   'A' (e, a)       an attribute of an entity
@@ -70,6 +72,13 @@ class StateSource {
     virtual void scan_av(const std::string& a, const Digest& vhash, const DatomSink& sink) = 0;
     // Whether e has any datom at all.
     virtual bool entity_exists(const std::string& e) = 0;
+    // The encoded value whose hash is vhash, if the store has it. Used only to print the
+    // value a failed :db/cas found; by default the message shows the hash instead.
+    virtual bool load_value(const Digest& vhash, std::string& encoded) {
+        (void)vhash;
+        (void)encoded;
+        return false;
+    }
 };
 
 struct PlanOptions {
