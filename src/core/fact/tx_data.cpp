@@ -143,7 +143,10 @@ class Parser {
             t = v.as_inst();
         } else if (opt_.json && v.tag() == edn::Tag::string) {
             core::Status s = edn::parse_rfc3339(v.as_text(), t);
-            if (!s) return fail(s.error().code.c_str(), path, what + (": " + s.error().message), s.error().hint);
+            if (!s)
+                return fail(s.error().code.c_str(), path, what + (": " + s.error().message),
+                            s.error().hint.empty() ? "Write times in RFC 3339, e.g. \"2026-04-14T00:00:00Z\"."
+                                                   : s.error().hint);
         } else {
             return fail(sqlstate::invalid_text_representation, path,
                         std::string(what) + (opt_.json ? " must be an RFC 3339 string, got " : " must be an #inst, got ") +
