@@ -28,9 +28,12 @@ class SchemaOnly : public fact::StateSource {
         size_t slash = s.find('/');
         if (s.size() < 2 || slash == std::string_view::npos) return a;
         std::string_view ns = s.substr(1, slash - 1);
-        if (ns.substr(0, 5) == "many.") a.many = true, ns.remove_prefix(5);
-        else if (ns.substr(0, 3) == "id.") a.unique = fact::Unique::identity, ns.remove_prefix(3);
-        else if (ns.substr(0, 3) == "uv.") a.unique = fact::Unique::value, ns.remove_prefix(3);
+        if (ns.substr(0, 5) == "many.")
+            a.many = true, ns.remove_prefix(5);
+        else if (ns.substr(0, 3) == "id.")
+            a.unique = fact::Unique::identity, ns.remove_prefix(3);
+        else if (ns.substr(0, 3) == "uv.")
+            a.unique = fact::Unique::value, ns.remove_prefix(3);
         auto type = fact::parse_value_type(ns);
         if (!type) return fact::Attribute{ident};
         a.defined = true;
@@ -60,7 +63,8 @@ void check_ops(const std::vector<fact::TxOp>& ops, const edn::Limits& limits) {
         if (!op.a.empty() && op.a[0] != ':') abort();
         if (op.valid_from && op.valid_to && *op.valid_from >= *op.valid_to) abort();
         for (const std::string* v : {&op.value, &op.old_value})
-            if (!v->empty() && !edn::validate(reinterpret_cast<const uint8_t*>(v->data()), v->size(), limits).ok())
+            if (!v->empty() &&
+                !edn::validate(reinterpret_cast<const uint8_t*>(v->data()), v->size(), limits).ok())
                 abort();
     }
 }
@@ -81,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             po.allow_system = allow_system;
             auto ops = fact::parse_tx_data(v, po);
             if (!ops.ok()) {
-                if (!one_of(ops.error().code, {"22P02", "22023", "22008"}) || ops.error().hint.empty()) abort();
+                if (!one_of(ops.error().code, {"22P02", "22023", "22008"}) || ops.error().hint.empty())
+                    abort();
                 continue;
             }
             check_ops(ops.value(), limits);
@@ -93,7 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             options.strict_schema = size % 2 == 0;
             auto plan = fact::plan_transaction(v, options, store);
             if (!plan.ok()) {
-                if (!one_of(plan.error().code, {"22P02", "22023", "22008", "42704", "21000", "23505", "PX001", "54000"}) ||
+                if (!one_of(plan.error().code,
+                            {"22P02", "22023", "22008", "42704", "21000", "23505", "PX001", "54000"}) ||
                     plan.error().hint.empty())
                     abort();
                 continue;

@@ -81,9 +81,9 @@ class MemoryStore : public fact::StateSource {
     std::map<std::string, fact::Attribute> schema;
     std::map<Digest, std::string> values;  // value hash → encoded value
     std::vector<std::vector<fact::LockRequest>> lock_calls;
-    std::vector<std::string> events;       // "lock", "scan_ea e a", "scan_e e", "scan_av a", "exists e"
+    std::vector<std::string> events;  // "lock", "scan_ea e a", "scan_e e", "scan_av a", "exists e"
     int64_t last_tx = 0;
-    uint32_t shuffle_seed = 0;             // non-zero: each scan shuffles the datoms inside a tx
+    uint32_t shuffle_seed = 0;  // non-zero: each scan shuffles the datoms inside a tx
 
     void define(const std::string& ident, fact::ValueType type, bool many = false,
                 fact::Unique unique = fact::Unique::none) {
@@ -209,8 +209,8 @@ inline core::Result<std::vector<fact::NewDatom>> plan(MemoryStore& store, const 
 // One datom as the tests print it: "+ e :a v from..to" (- for a retraction).
 inline std::string show(const MemoryStore& store, const fact::NewDatom& d) {
     std::string v = d.value.empty() ? store.value_text(d.vhash) : edn::to_string(vref(d.value));
-    return std::string(d.is_assert ? "+ " : "- ") + d.e + " " + d.a + " " + v + " " + show_time(d.valid.from) +
-           ".." + show_time(d.valid.to);
+    return std::string(d.is_assert ? "+ " : "- ") + d.e + " " + d.a + " " + v + " " +
+           show_time(d.valid.from) + ".." + show_time(d.valid.to);
 }
 
 inline std::vector<std::string> show(const MemoryStore& store, const std::vector<fact::NewDatom>& ds) {
@@ -220,7 +220,8 @@ inline std::vector<std::string> show(const MemoryStore& store, const std::vector
 }
 
 // Plans and commits; the transaction must succeed. Returns the printed datoms written.
-inline std::vector<std::string> transact(MemoryStore& store, const std::string& tx_text, const fact::PlanOptions& o) {
+inline std::vector<std::string> transact(MemoryStore& store, const std::string& tx_text,
+                                         const fact::PlanOptions& o) {
     auto r = plan(store, tx_text, o);
     INFO("tx: " << tx_text);
     if (!r) INFO("error: " << r.error().code << " " << r.error().message);
@@ -279,8 +280,10 @@ inline std::vector<fact::Piece> replay(const MemoryStore& store, const std::stri
             for (size_t k = i; k < j; ++k) {
                 const auto& d = store.log[k];
                 if (d.e != e || d.a != a || d.is_assert != (pass == 1)) continue;
-                auto it = std::find_if(live.begin(), live.end(), [&](const fact::Piece& p) { return same(p, d); });
-                if (d.is_assert && it == live.end()) live.push_back(fact::Piece{d.vhash, d.ref, d.valid, d.tx});
+                auto it =
+                    std::find_if(live.begin(), live.end(), [&](const fact::Piece& p) { return same(p, d); });
+                if (d.is_assert && it == live.end())
+                    live.push_back(fact::Piece{d.vhash, d.ref, d.valid, d.tx});
                 if (!d.is_assert && it != live.end()) live.erase(it);
             }
         }

@@ -22,7 +22,9 @@ Digest vh(int v) {
     return d;
 }
 
-WorkPiece wp(int v, Micros from, Micros to = open_end) { return WorkPiece{vh(v), Interval{from, to}, {}, {}}; }
+WorkPiece wp(int v, Micros from, Micros to = open_end) {
+    return WorkPiece{vh(v), Interval{from, to}, {}, {}};
+}
 
 // "v@from-to" for each piece, sorted; "inf" for open.
 std::vector<std::string> show(const WorkPieces& ps) {
@@ -157,7 +159,8 @@ TEST_CASE("pieces: random operations agree with an instant-by-instant model", "[
             for (int t = 0; t <= N; ++t) {
                 std::set<int> got;
                 for (const auto& p : ps)
-                    if (p.valid.contains(t)) CHECK(got.insert(p.vhash[0]).second);  // same value never overlaps
+                    if (p.valid.contains(t))
+                        CHECK(got.insert(p.vhash[0]).second);  // same value never overlaps
                 CHECK(got == model[t]);
             }
             for (size_t i = 0; i < ps.size(); ++i) {

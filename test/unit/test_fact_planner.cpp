@@ -54,15 +54,15 @@ TEST_CASE("seed example: WACC corrections on both time axes", "[fact][planner]")
                                    "- p1 :project/wacc 0.087 2026-04-14..2026-04-19"});
     // A backdated open-ended correction replaces every piece it overlaps.
     CHECK(tx(s, R"([[:db/add "p1" :project/wacc 0.080 {:valid-from )" + inst("2026-04-10") + "}]]",
-             t("2026-04-22")) == V{"+ p1 :project/wacc 0.08 2026-04-10..open",
-                                   "- p1 :project/wacc 0.085 2026-04-15..2026-04-17",
-                                   "- p1 :project/wacc 0.087 2026-04-14..2026-04-15",
-                                   "- p1 :project/wacc 0.087 2026-04-17..2026-04-19",
-                                   "- p1 :project/wacc 0.091 2026-04-19..open"});
+             t("2026-04-22")) ==
+          V{"+ p1 :project/wacc 0.08 2026-04-10..open", "- p1 :project/wacc 0.085 2026-04-15..2026-04-17",
+            "- p1 :project/wacc 0.087 2026-04-14..2026-04-15",
+            "- p1 :project/wacc 0.087 2026-04-17..2026-04-19", "- p1 :project/wacc 0.091 2026-04-19..open"});
 
     // What was known at each tx never changes.
-    const std::vector<std::string> days = {"2026-04-09", "2026-04-10", "2026-04-12", "2026-04-14", "2026-04-15",
-                                           "2026-04-16", "2026-04-17", "2026-04-18", "2026-04-19", "2026-04-20"};
+    const std::vector<std::string> days = {"2026-04-09", "2026-04-10", "2026-04-12", "2026-04-14",
+                                           "2026-04-15", "2026-04-16", "2026-04-17", "2026-04-18",
+                                           "2026-04-19", "2026-04-20"};
     const std::map<int64_t, V> expected = {
         {tx1, {"nil", "nil", "nil", "0.087", "0.087", "0.087", "0.087", "0.087", "0.087", "0.087"}},
         {tx2, {"nil", "nil", "nil", "0.087", "0.087", "0.087", "0.087", "0.087", "0.091", "0.091"}},
@@ -96,14 +96,14 @@ TEST_CASE("cardinality one: companion retraction, no-op elimination, merging", "
     SECTION("a value overlapping its own pieces merges with them into their hull") {
         MemoryStore m;
         m.define(":p/n", ValueType::integer);
-        tx(m, R"([[:db/add "e" :p/n 7 {:valid-from )" + inst("2026-01-01") + " :valid-to " + inst("2026-01-05") +
-                   "}]]");
-        tx(m, R"([[:db/add "e" :p/n 7 {:valid-from )" + inst("2026-01-10") + " :valid-to " + inst("2026-01-20") +
-                   "}]]");
+        tx(m, R"([[:db/add "e" :p/n 7 {:valid-from )" + inst("2026-01-01") + " :valid-to " +
+                  inst("2026-01-05") + "}]]");
+        tx(m, R"([[:db/add "e" :p/n 7 {:valid-from )" + inst("2026-01-10") + " :valid-to " +
+                  inst("2026-01-20") + "}]]");
         CHECK(tx(m, R"([[:db/add "e" :p/n 7 {:valid-from )" + inst("2026-01-03") + " :valid-to " +
-                        inst("2026-01-12") + "}]]") ==
-              V{"+ e :p/n 7 2026-01-01..2026-01-20", "- e :p/n 7 2026-01-01..2026-01-05",
-                "- e :p/n 7 2026-01-10..2026-01-20"});
+                        inst("2026-01-12") + "}]]") == V{"+ e :p/n 7 2026-01-01..2026-01-20",
+                                                         "- e :p/n 7 2026-01-01..2026-01-05",
+                                                         "- e :p/n 7 2026-01-10..2026-01-20"});
         // Covered by one piece: no change.
         CHECK(tx(m, R"([[:db/add "e" :p/n 7 {:valid-from )" + inst("2026-01-02") + " :valid-to " +
                         inst("2026-01-19") + "}]]")
@@ -128,8 +128,9 @@ TEST_CASE("datom order and value payloads", "[fact][planner]") {
     MemoryStore s;
     s.define(":p/n", ValueType::integer);
     transact(s, R"([[:db/add "e" :p/n 1] [:db/add "d" :p/n 1]])", 0);
-    auto r = plan(s, R"([[:db/add "e" :p/n 2 {:valid-from #inst "1970-01-01T00:00:01Z"}] [:db/add "d" :p/n 3]])",
-                  options(0));
+    auto r =
+        plan(s, R"([[:db/add "e" :p/n 2 {:valid-from #inst "1970-01-01T00:00:01Z"}] [:db/add "d" :p/n 3]])",
+             options(0));
     REQUIRE(r.ok());
     const auto& ds = r.value();
     REQUIRE(ds.size() == 5);
@@ -152,8 +153,8 @@ TEST_CASE("datom order and value payloads", "[fact][planner]") {
 TEST_CASE("cardinality many", "[fact][planner]") {
     MemoryStore s;
     s.define(":item/tag", ValueType::keyword, true);
-    CHECK(tx(s, R"([{:db/id "i" :item/tag [:a :b]}])") == V{"+ i :item/tag :a 1970-01-01..open",
-                                                            "+ i :item/tag :b 1970-01-01..open"});
+    CHECK(tx(s, R"([{:db/id "i" :item/tag [:a :b]}])") ==
+          V{"+ i :item/tag :a 1970-01-01..open", "+ i :item/tag :b 1970-01-01..open"});
     // Other values are untouched; an existing one is a no-op.
     CHECK(tx(s, R"([[:db/add "i" :item/tag :c] [:db/add "i" :item/tag :a]])") ==
           V{"+ i :item/tag :c 1970-01-01..open"});
@@ -193,9 +194,8 @@ TEST_CASE("retract", "[fact][planner]") {
     // transact's valid_from argument is the default interval start.
     fact::PlanOptions o = options(100);
     o.valid_from = 2;
-    CHECK(tx(s, R"([[:db/retract "e" :p/n]])", o) ==
-          V{"+ e :p/n 1 1970-01-01..1970-01-01T00:00:00.000002Z",
-            "- e :p/n 1 1970-01-01..1970-01-01T00:00:00.000005Z"});
+    CHECK(tx(s, R"([[:db/retract "e" :p/n]])", o) == V{"+ e :p/n 1 1970-01-01..1970-01-01T00:00:00.000002Z",
+                                                       "- e :p/n 1 1970-01-01..1970-01-01T00:00:00.000005Z"});
 }
 
 TEST_CASE("operations apply in order inside one transaction", "[fact][planner]") {
@@ -209,7 +209,8 @@ TEST_CASE("operations apply in order inside one transaction", "[fact][planner]")
     CHECK(err.code == "21000");
     CHECK(has(err.message, "tx_data[1]"));
     CHECK(has(err.message, ":p/n"));
-    CHECK(transact_error(s, R"([{:db/id "e" :p/n 1} [:db/add "e" :p/n 2 {:valid-from #inst "2026-01-01T00:00:00Z"}]])")
+    CHECK(transact_error(
+              s, R"([{:db/id "e" :p/n 1} [:db/add "e" :p/n 2 {:valid-from #inst "2026-01-01T00:00:00Z"}]])")
               .code == "21000");
     // Disjoint intervals are fine, and so is the same value twice.
     CHECK(tx(s, R"([[:db/add "e" :p/n 1 {:valid-to #inst "1970-01-01T00:00:01Z"}]
@@ -231,9 +232,11 @@ TEST_CASE("cas", "[fact][planner]") {
     CHECK(tx(s, R"([[:db/cas "a" :acct/balance nil 100]])") == V{"+ a :acct/balance 100 1970-01-01..open"});
     CHECK(tx(s, R"([[:db/cas "a" :acct/balance 100 90]])", 10) ==
           V{"+ a :acct/balance 100 1970-01-01..1970-01-01T00:00:00.000010Z",
-            "+ a :acct/balance 90 1970-01-01T00:00:00.000010Z..open", "- a :acct/balance 100 1970-01-01..open"});
+            "+ a :acct/balance 90 1970-01-01T00:00:00.000010Z..open",
+            "- a :acct/balance 100 1970-01-01..open"});
 
-    auto err = transact_error(s, R"([[:db/add "b" :acct/balance 1] [:db/cas "a" :acct/balance 100 80]])", options(20));
+    auto err = transact_error(s, R"([[:db/add "b" :acct/balance 1] [:db/cas "a" :acct/balance 100 80]])",
+                              options(20));
     CHECK(err.code == "PX001");
     CHECK(has(err.message, "tx_data[1]"));
     CHECK(has(err.message, "\"a\""));
@@ -274,7 +277,8 @@ TEST_CASE("cas failure without the value's bytes prints its hash", "[fact][plann
     transact(s, R"([[:db/add "a" :p/n 1]])", 0);
     auto err = transact_error(s, R"([[:db/cas "a" :p/n 2 3]])");
     CHECK(err.code == "PX001");
-    CHECK(has(err.message, "found the value with hash " + persistence::hash::to_hex(vhash_of("1")).substr(0, 16)));
+    CHECK(has(err.message,
+              "found the value with hash " + persistence::hash::to_hex(vhash_of("1")).substr(0, 16)));
 }
 
 TEST_CASE("retractEntity", "[fact][planner]") {
@@ -288,8 +292,9 @@ TEST_CASE("retractEntity", "[fact][planner]") {
     CHECK(tx(s, R"([[:db/retractEntity "e" {:valid-from #inst "1970-01-01T00:00:02Z"}]])") ==
           V{"+ e :p/name \"E2\" 1970-01-01T00:00:01.000Z..1970-01-01T00:00:02.000Z",
             "+ e :p/tags :a 1970-01-01..1970-01-01T00:00:02.000Z",
-            "+ e :p/tags :b 1970-01-01..1970-01-01T00:00:02.000Z", "- e :p/name \"E2\" 1970-01-01T00:00:01.000Z..open",
-            "- e :p/tags :a 1970-01-01..open", "- e :p/tags :b 1970-01-01..open"});
+            "+ e :p/tags :b 1970-01-01..1970-01-01T00:00:02.000Z",
+            "- e :p/name \"E2\" 1970-01-01T00:00:01.000Z..open", "- e :p/tags :a 1970-01-01..open",
+            "- e :p/tags :b 1970-01-01..open"});
     REQUIRE(s.lock_calls.size() == 1);
     CHECK(s.lock_calls[0].size() == 1);
     CHECK(s.lock_calls[0][0].key == fact::lock_key_entity("e"));
@@ -331,9 +336,11 @@ TEST_CASE("unique identity: upsert and alias", "[fact][planner]") {
     // A new id naming p1's email is p1, for every operation of the transaction.
     s.events.clear();
     s.lock_calls.clear();
-    CHECK(tx(s, R"([{:db/id "tmp" :person/email "a@x" :person/name "Ann"} [:db/add "tmp" :person/nick "an"]])") ==
-          V{"+ p1 :person/name \"Ann\" 1970-01-01..open", "+ p1 :person/nick \"an\" 1970-01-01..open",
-            "- p1 :person/name \"A\" 1970-01-01..open"});
+    CHECK(
+        tx(s,
+           R"([{:db/id "tmp" :person/email "a@x" :person/name "Ann"} [:db/add "tmp" :person/nick "an"]])") ==
+        V{"+ p1 :person/name \"Ann\" 1970-01-01..open", "+ p1 :person/nick \"an\" 1970-01-01..open",
+          "- p1 :person/name \"A\" 1970-01-01..open"});
     // U locks first (one call), then the lookups, then the A/E locks, then the reads.
     REQUIRE(s.lock_calls.size() == 2);
     REQUIRE(s.lock_calls[0].size() == 1);
@@ -369,8 +376,9 @@ TEST_CASE("unique identity: upsert and alias", "[fact][planner]") {
     CHECK(has(err.message, "\"n1\""));
     CHECK(has(err.message, "\"n2\""));
     // Two new ids naming the same holder both become it.
-    CHECK(tx(s, R"([{:db/id "n1" :person/email "a@x" :person/name "N1"} {:db/id "n2" :person/email "a@x"}])") ==
-          V{"+ p2 :person/name \"N1\" 1970-01-01..open", "- p2 :person/name \"B\" 1970-01-01..open"});
+    CHECK(
+        tx(s, R"([{:db/id "n1" :person/email "a@x" :person/name "N1"} {:db/id "n2" :person/email "a@x"}])") ==
+        V{"+ p2 :person/name \"N1\" 1970-01-01..open", "- p2 :person/name \"B\" 1970-01-01..open"});
 }
 
 TEST_CASE("unique identity over valid time", "[fact][planner]") {
@@ -379,16 +387,19 @@ TEST_CASE("unique identity over valid time", "[fact][planner]") {
     s.define(":person/name", ValueType::string);
     // p1 had the address until 100; from then on another entity may have it.
     tx(s, R"([[:db/add "p1" :person/email "a@x" {:valid-to #inst "1970-01-01T00:00:00.000100Z"}]])");
-    CHECK(tx(s, R"([{:db/id "p2" :person/email "a@x" :db/valid-from #inst "1970-01-01T00:00:00.000100Z"}])") ==
-          V{"+ p2 :person/email \"a@x\" 1970-01-01T00:00:00.000100Z..open"});
+    CHECK(
+        tx(s, R"([{:db/id "p2" :person/email "a@x" :db/valid-from #inst "1970-01-01T00:00:00.000100Z"}])") ==
+        V{"+ p2 :person/email \"a@x\" 1970-01-01T00:00:00.000100Z..open"});
     // A new id whose interval overlaps both holders cannot be merged into one.
-    auto err = transact_error(s, R"([{:db/id "n" :person/email "a@x" :db/valid-from #inst "1970-01-01T00:00:00.000050Z"}])");
+    auto err = transact_error(
+        s, R"([{:db/id "n" :person/email "a@x" :db/valid-from #inst "1970-01-01T00:00:00.000050Z"}])");
     CHECK(err.code == "23505");
     // One new id whose identity values name two different entities.
     s.define(":person/ssn", ValueType::string, false, Unique::identity);
     tx(s, R"([[:db/add "p3" :person/ssn "123"]])");
     err = transact_error(
-        s, R"([{:db/id "n" :person/email "a@x" :person/ssn "123" :db/valid-from #inst "1970-01-01T00:00:00.000200Z"}])");
+        s,
+        R"([{:db/id "n" :person/email "a@x" :person/ssn "123" :db/valid-from #inst "1970-01-01T00:00:00.000200Z"}])");
     CHECK(err.code == "23505");
     CHECK(has(err.message, "\"p2\""));
     CHECK(has(err.message, "\"p3\""));
@@ -409,14 +420,16 @@ TEST_CASE("unique value", "[fact][planner]") {
     // The holder re-asserting is a no-op.
     CHECK(tx(s, R"([[:db/add "u1" :user/handle "neo"]])").empty());
     // Two entities in one transaction.
-    CHECK(transact_error(s, R"([[:db/add "u3" :user/handle "x"] [:db/add "u4" :user/handle "x"]])").code == "23505");
+    CHECK(transact_error(s, R"([[:db/add "u3" :user/handle "x"] [:db/add "u4" :user/handle "x"]])").code ==
+          "23505");
     // Disjoint valid times are fine.
     CHECK(tx(s, R"([[:db/add "u3" :user/handle "y" {:valid-to #inst "1970-01-01T00:00:01Z"}]
                     [:db/add "u4" :user/handle "y" {:valid-from #inst "1970-01-01T00:00:01Z"}]])")
               .size() == 2);
     // After u1 gives it up (from 5 on), u2 may take it from 5 on, not before.
     tx(s, R"([[:db/retract "u1" :user/handle "neo"]])", 5);
-    CHECK(transact_error(s, R"([[:db/add "u2" :user/handle "neo" {:valid-from #inst "1970-01-01T00:00:00.000004Z"}]])")
+    CHECK(transact_error(
+              s, R"([[:db/add "u2" :user/handle "neo" {:valid-from #inst "1970-01-01T00:00:00.000004Z"}]])")
               .code == "23505");
     CHECK(tx(s, R"([[:db/add "u2" :user/handle "neo"]])", 5).size() == 1);
 }
@@ -433,7 +446,8 @@ TEST_CASE("strict schema and undefined attributes", "[fact][planner]") {
     // Not strict: any type, cardinality one, not unique.
     CHECK(tx(s, R"([[:db/add "e" :p/undefined "x"]])").size() == 1);
     CHECK(tx(s, R"([[:db/add "e" :p/undefined [1 2]]])").size() == 2);
-    CHECK(transact_error(s, R"([[:db/add "e" :p/undefined 1] [:db/add "e" :p/undefined 2]])").code == "21000");
+    CHECK(transact_error(s, R"([[:db/add "e" :p/undefined 1] [:db/add "e" :p/undefined 2]])").code ==
+          "21000");
     CHECK(tx(s, R"([[:db/add "f" :p/undefined [1 2]]])").size() == 1);  // not unique
     CHECK(tx(s, R"([{:db/id "g" :p/undefined [1 2]}])") == V{"+ g :p/undefined [1 2] 1970-01-01..open"});
 }
@@ -542,7 +556,8 @@ TEST_CASE("JSON mode conversions", "[fact][planner]") {
     fact::PlanOptions o = options(0);
     o.parse.json = true;
     // As jsonb → edn gives it: strings, integers, decimals, vectors, string-keyed maps.
-    CHECK(tx(s, R"([["db/add", "e", "t/kw", "ready"], [":db/add", "e", ":t/inst", "2026-04-14T10:00:00+02:00"],
+    CHECK(tx(s,
+             R"([["db/add", "e", "t/kw", "ready"], [":db/add", "e", ":t/inst", "2026-04-14T10:00:00+02:00"],
                     ["db/add", "e", "t/uuid", "F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6"],
                     ["db/add", "e", "t/double", 1.50M], ["db/add", "f", "t/double", 2],
                     ["db/add", "e", "t/decimal", 2], ["db/add", "e", "t/int", 3], ["db/add", "e", "t/any", 1.5M],
@@ -550,25 +565,29 @@ TEST_CASE("JSON mode conversions", "[fact][planner]") {
                      "db/valid-from" "1970-01-01T00:00:01Z"}])",
              o) == V{"+ e :t/any 1.5M 1970-01-01..open", "+ e :t/decimal 2M 1970-01-01..open",
                      "+ e :t/double 1.5 1970-01-01..open",
-                     "+ e :t/inst #inst \"2026-04-14T08:00:00.000Z\" 1970-01-01..open", "+ e :t/int 3 1970-01-01..open",
-                     "+ e :t/kw :ready 1970-01-01..open",
+                     "+ e :t/inst #inst \"2026-04-14T08:00:00.000Z\" 1970-01-01..open",
+                     "+ e :t/int 3 1970-01-01..open", "+ e :t/kw :ready 1970-01-01..open",
                      "+ e :t/uuid #uuid \"f81d4fae-7dec-11d0-a765-00a0c91e6bf6\" 1970-01-01..open",
                      "+ f :t/double 2.0 1970-01-01..open", "+ g :t/kw :done 1970-01-01T00:00:01.000Z..open",
-                     "+ g :t/tags :a 1970-01-01T00:00:01.000Z..open", "+ g :t/tags :b 1970-01-01T00:00:01.000Z..open"});
+                     "+ g :t/tags :a 1970-01-01T00:00:01.000Z..open",
+                     "+ g :t/tags :b 1970-01-01T00:00:01.000Z..open"});
     // Conversions that fail: 22023.
-    for (const char* bad : {R"([["db/add", "e", "t/kw", "not a keyword"]])", R"([["db/add", "e", "t/inst", "yesterday"]])",
-                            R"([["db/add", "e", "t/uuid", "123"]])", R"([["db/add", "e", "t/int", 1.5M]])",
-                            R"([["db/add", "e", "t/double", "1.5"]])", R"([["db/add", "e", "t/double", 1E+400M]])",
-                            R"([["db/add", "e", "t/decimal", 1.5]])"}) {
+    for (const char* bad :
+         {R"([["db/add", "e", "t/kw", "not a keyword"]])", R"([["db/add", "e", "t/inst", "yesterday"]])",
+          R"([["db/add", "e", "t/uuid", "123"]])", R"([["db/add", "e", "t/int", 1.5M]])",
+          R"([["db/add", "e", "t/double", "1.5"]])", R"([["db/add", "e", "t/double", 1E+400M]])",
+          R"([["db/add", "e", "t/decimal", 1.5]])"}) {
         INFO(bad);
         CHECK(transact_error(s, bad, o).code == "22023");
     }
     // Outside JSON mode, strings are not converted.
     CHECK(transact_error(s, R"([[:db/add "e" :t/kw "ready"]])").code == "22023");
     // Retractions and cas convert their values too.
-    CHECK(tx(s, R"([["db/retract", "e", "t/kw", "ready"], ["db/cas", "g", "t/kw", "done", "later", {"valid-from" "1970-01-01T00:00:01Z"}]])", o) ==
-          V{"+ g :t/kw :later 1970-01-01T00:00:01.000Z..open", "- e :t/kw :ready 1970-01-01..open",
-            "- g :t/kw :done 1970-01-01T00:00:01.000Z..open"});
+    CHECK(
+        tx(s,
+           R"([["db/retract", "e", "t/kw", "ready"], ["db/cas", "g", "t/kw", "done", "later", {"valid-from" "1970-01-01T00:00:01Z"}]])",
+           o) == V{"+ g :t/kw :later 1970-01-01T00:00:01.000Z..open", "- e :t/kw :ready 1970-01-01..open",
+                   "- g :t/kw :done 1970-01-01T00:00:01.000Z..open"});
 }
 
 TEST_CASE("intervals resolved at planning", "[fact][planner]") {

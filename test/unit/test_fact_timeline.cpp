@@ -78,7 +78,8 @@ TEST_CASE("LivePieces: early stop once the region is covered", "[fact][timeline]
 TEST_CASE("LivePieces: cancellation", "[fact][timeline]") {
     // tx2 retracted tx1's piece and re-asserted a part; tx1's assertion comes later in the
     // scan and must not revive the piece.
-    std::vector<StoredDatom> log = {datom(2, 1, 0, open_end, false), datom(2, 1, 0, 5), datom(1, 1, 0, open_end)};
+    std::vector<StoredDatom> log = {datom(2, 1, 0, open_end, false), datom(2, 1, 0, 5),
+                                    datom(1, 1, 0, open_end)};
     LivePieces many(Interval{0, 100}, true);
     CHECK(feed_all(many, log) == 3);
     CHECK(show(many.pieces()) == V{"1@0-5 tx2"});
@@ -99,8 +100,8 @@ TEST_CASE("LivePieces: cancellation", "[fact][timeline]") {
 }
 
 TEST_CASE("ValuesAt: newest datom containing the instant decides", "[fact][timeline]") {
-    std::vector<StoredDatom> log = {datom(3, 2, 5, open_end), datom(3, 1, 0, open_end, false), datom(3, 1, 0, 5),
-                                    datom(2, 7, 0, open_end), datom(1, 1, 0, open_end)};
+    std::vector<StoredDatom> log = {datom(3, 2, 5, open_end), datom(3, 1, 0, open_end, false),
+                                    datom(3, 1, 0, 5), datom(2, 7, 0, open_end), datom(1, 1, 0, open_end)};
     ValuesAt at7(7, false);
     CHECK(feed_all(at7, log) == 3);  // tx3 decides; stops at tx2
     CHECK(show(at7.values()) == V{"2@5-inf tx3"});
@@ -143,7 +144,8 @@ struct History {
     explicit History(uint32_t seed) {
         store.define(":h/one", fact::ValueType::integer);
         store.define(":h/many", fact::ValueType::integer, true);
-        model.push_back(State(entities, std::vector<std::vector<std::set<int>>>(2, std::vector<std::set<int>>(N + 1))));
+        model.push_back(
+            State(entities, std::vector<std::vector<std::set<int>>>(2, std::vector<std::set<int>>(N + 1))));
         std::mt19937 rng(seed);
         for (int k = 0; k < 24; ++k) step(rng);
     }
@@ -180,14 +182,18 @@ struct History {
                 int old = now.empty() ? 0 : *now.begin();
                 if (rng() % 4 == 0) old = int(rng() % 5);  // sometimes wrong
                 if (old != (now.empty() ? 0 : *now.begin())) expect_cas_failure = true;
-                text += "[:db/cas \"" + e(ei) + "\" :h/one " + (old == 0 ? "nil" : std::to_string(old)) + " " +
-                        std::to_string(v) + (given ? opts : "") + "]";
+                text += "[:db/cas \"" + e(ei) + "\" :h/one " + (old == 0 ? "nil" : std::to_string(old)) +
+                        " " + std::to_string(v) + (given ? opts : "") + "]";
                 for (int t = 0; t <= N; ++t)
                     if (in(t)) line[t] = {v};
             } else if (kind < 9) {  // retract one value, or every value
                 bool all = rng() % 3 == 0;
-                text += "[:db/retract \"" + e(ei) + "\" " + attrs[ai] + (all ? " nil" : " " + std::to_string(v)) +
-                        (given ? opts : all ? " {:valid-from " + at(from) + "}" : "") + "]";
+                text += "[:db/retract \"" + e(ei) + "\" " + attrs[ai] +
+                        (all ? " nil" : " " + std::to_string(v)) +
+                        (given ? opts
+                         : all ? " {:valid-from " + at(from) + "}"
+                               : "") +
+                        "]";
                 for (int t = 0; t <= N; ++t)
                     if (in(t)) {
                         if (all)
@@ -231,8 +237,10 @@ TEST_CASE("random histories: the log means what the operations said", "[fact][ti
                     for (int t = 0; t <= History::N; ++t) {
                         std::vector<std::string> want;
                         for (int v : h.model[size_t(as_of)][ei][ai][t]) want.push_back(std::to_string(v));
-                        INFO("as of tx" << as_of << " " << History::e(ei) << " " << h.attrs[ai] << " at " << t);
-                        CHECK(values_at(h.store, History::e(ei), h.attrs[ai], as_of, History::sec(t)) == want);
+                        INFO("as of tx" << as_of << " " << History::e(ei) << " " << h.attrs[ai] << " at "
+                                        << t);
+                        CHECK(values_at(h.store, History::e(ei), h.attrs[ai], as_of, History::sec(t)) ==
+                              want);
                     }
                 }
             }

@@ -35,7 +35,9 @@ void fails(const std::string& text, const std::string& code, const std::string& 
     CHECK_FALSE(r.error().hint.empty());
 }
 
-std::string value(const std::string& encoded) { return encoded.empty() ? "<none>" : edn::to_string(vref(encoded)); }
+std::string value(const std::string& encoded) {
+    return encoded.empty() ? "<none>" : edn::to_string(vref(encoded));
+}
 
 }  // namespace
 
@@ -83,7 +85,8 @@ TEST_CASE("tx_data: the operations", "[fact][txdata]") {
 }
 
 TEST_CASE("tx_data: entity maps", "[fact][txdata]") {
-    auto ops = ok(R"([{:person/name "Ann" :db/id "e1" :person/tags [:a :b] :db/valid-from #inst "2026-04-14T00:00:00Z"}
+    auto ops = ok(
+        R"([{:person/name "Ann" :db/id "e1" :person/tags [:a :b] :db/valid-from #inst "2026-04-14T00:00:00Z"}
                       {:db/id #uuid "00000000-0000-0000-0000-00000000000A"}])");
     REQUIRE(ops.size() == 2);  // the second map only names its entity
     // In key order; the collection stays one value here (the planner expands it).
@@ -121,7 +124,8 @@ TEST_CASE("tx_data: JSON mode", "[fact][txdata]") {
     CHECK(ops[5].a == ":k/w");  // keywords and #inst are accepted in JSON mode too
 
     fails(R"([["db/add", "e", "a/b", 1, {"valid-from" "yesterday"}]])", "22P02", "tx_data[0][4]", true);
-    fails(R"([["db/add", "e", "a/b", 1, {"valid-from" "2026-13-01T00:00:00Z"}]])", "22008", "tx_data[0][4]", true);
+    fails(R"([["db/add", "e", "a/b", 1, {"valid-from" "2026-13-01T00:00:00Z"}]])", "22008", "tx_data[0][4]",
+          true);
     fails(R"([["db/add", "e", "a/b", 1, {"valid-from" 5}]])", "22P02", "tx_data[0][4]", true);
     fails(R"([["db/add", "e", "not a keyword", 1]])", "22P02", "tx_data[0][2]", true);
     fails(R"([["db/add", "e", "", 1]])", "22P02", "tx_data[0][2]", true);
@@ -130,8 +134,8 @@ TEST_CASE("tx_data: JSON mode", "[fact][txdata]") {
     fails(R"([[1, "e", "a/b", 1]])", "22P02", "tx_data[0][0]", true);
     fails(R"([{"person/name" "x"}])", "22P02", "tx_data[0]", true);
     fails(R"([{"db/id" "e", "bad key" 1}])", "22P02", "tx_data[0]", true);
-    fails(R"([{"db/id" "e", "db/valid-to" "2026-04-15T00:00:00.0000001Z"}])", "22008", "tx_data[0] :db/valid-to",
-          true);
+    fails(R"([{"db/id" "e", "db/valid-to" "2026-04-15T00:00:00.0000001Z"}])", "22008",
+          "tx_data[0] :db/valid-to", true);
     fails(R"([["db/add", "e", "db/doc", 1]])", "22023", "tx_data[0][2]", true);
     // EDN mode does not read strings as names or times.
     fails(R"([["db/add" "e" "a/b" 1]])", "22P02", "tx_data[0][0]");
@@ -207,8 +211,9 @@ TEST_CASE("tx_data: entity map errors", "[fact][txdata]") {
     fails(R"([{:db/id "e" :db/doc "x"}])", "22023", "tx_data[0] :db/doc");
     fails(R"([{:db/id "e" :a/b 1 :db/valid-from "2026"}])", "22P02", "tx_data[0] :db/valid-from");
     fails(R"([{:db/id "e" :a/b 1 :db/valid-to 1}])", "22P02", "tx_data[0] :db/valid-to");
-    fails(R"([{:db/id "e" :a/b 1 :db/valid-from #inst "2026-01-02T00:00:00Z" :db/valid-to #inst "2026-01-01T00:00:00Z"}])",
-          "22023", "tx_data[0]");
+    fails(
+        R"([{:db/id "e" :a/b 1 :db/valid-from #inst "2026-01-02T00:00:00Z" :db/valid-to #inst "2026-01-01T00:00:00Z"}])",
+        "22023", "tx_data[0]");
 }
 
 TEST_CASE("tx_data: valid times", "[fact][txdata]") {
@@ -217,17 +222,22 @@ TEST_CASE("tx_data: valid times", "[fact][txdata]") {
     fails(R"([[:db/add "e" :a/b 1 {:valid-at #inst "2026-01-01T00:00:00Z"}]])", "22P02", "tx_data[0][4]");
     fails(R"([[:db/add "e" :a/b 1 {"valid-from" #inst "2026-01-01T00:00:00Z"}]])", "22P02", "tx_data[0][4]");
     // Finer than a microsecond: never rounded.
-    fails(R"([[:db/add "e" :a/b 1 {:valid-from #inst "2026-01-01T00:00:00.0000001Z"}]])", "22008", "tx_data[0][4]");
-    fails(R"([[:db/add "e" :a/b 1 {:valid-to #inst "2026-01-01T00:00:00.123456789Z"}]])", "22008", "tx_data[0][4]");
+    fails(R"([[:db/add "e" :a/b 1 {:valid-from #inst "2026-01-01T00:00:00.0000001Z"}]])", "22008",
+          "tx_data[0][4]");
+    fails(R"([[:db/add "e" :a/b 1 {:valid-to #inst "2026-01-01T00:00:00.123456789Z"}]])", "22008",
+          "tx_data[0][4]");
     CHECK(ok(R"([[:db/add "e" :a/b 1 {:valid-to #inst "2026-01-01T00:00:00.123456Z"}]])")[0].valid_to ==
           t("2026-01-01") + 123456);
     // Empty or reversed intervals.
-    fails(R"([[:db/add "e" :a/b 1 {:valid-from #inst "2026-01-01T00:00:00Z" :valid-to #inst "2026-01-01T00:00:00Z"}]])",
-          "22023", "tx_data[0][4]");
-    fails(R"([[:db/retract "e" :a/b 1 {:valid-from #inst "2026-01-02T00:00:00Z" :valid-to #inst "2026-01-01T00:00:00Z"}]])",
-          "22023", "tx_data[0][4]");
+    fails(
+        R"([[:db/add "e" :a/b 1 {:valid-from #inst "2026-01-01T00:00:00Z" :valid-to #inst "2026-01-01T00:00:00Z"}]])",
+        "22023", "tx_data[0][4]");
+    fails(
+        R"([[:db/retract "e" :a/b 1 {:valid-from #inst "2026-01-02T00:00:00Z" :valid-to #inst "2026-01-01T00:00:00Z"}]])",
+        "22023", "tx_data[0][4]");
     // Times before the epoch work (negative microseconds).
-    CHECK(ok(R"([[:db/add "e" :a/b 1 {:valid-from #inst "1969-12-31T23:59:59.999999Z"}]])")[0].valid_from == -1);
+    CHECK(ok(R"([[:db/add "e" :a/b 1 {:valid-from #inst "1969-12-31T23:59:59.999999Z"}]])")[0].valid_from ==
+          -1);
     CHECK(ok(R"([[:db/add "e" :a/b 1 {:valid-from #inst "0000-01-01T00:00:00Z"}]])")[0].valid_from ==
           -62167219200LL * 1000000);
 }

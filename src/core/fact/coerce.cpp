@@ -35,7 +35,8 @@ core::Status finish(edn::Encoder& enc, std::string& value) {
 }
 
 // A JSON number (integer, bigint or decimal) as a double.
-core::Status to_double(edn::ValueRef v, std::string& value, const ValueContext& ctx, const edn::Limits& limits) {
+core::Status to_double(edn::ValueRef v, std::string& value, const ValueContext& ctx,
+                       const edn::Limits& limits) {
     double d;
     if (v.tag() == Tag::integer) {
         d = double(v.as_int());
@@ -82,10 +83,11 @@ core::Status coerce_value(std::string& value, std::string& ref, const ValueConte
     edn::ValueRef v = view(value);
     Tag tag = v.tag();
     if (tag == Tag::nil)
-        return core::Error(core::sqlstate::invalid_parameter_value,
-                           ctx.path + ": " + ctx.role + " for attribute " + ctx.attr.ident + " of entity " +
-                               quoted(ctx.e) + " is nil, which is not a value",
-                           "To remove a value, use [:db/retract e a v] (or [:db/retract e a] for every value).");
+        return core::Error(
+            core::sqlstate::invalid_parameter_value,
+            ctx.path + ": " + ctx.role + " for attribute " + ctx.attr.ident + " of entity " + quoted(ctx.e) +
+                " is nil, which is not a value",
+            "To remove a value, use [:db/retract e a v] (or [:db/retract e a] for every value).");
     switch (ctx.attr.type) {
         case ValueType::any:
             return {};

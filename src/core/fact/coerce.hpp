@@ -14,7 +14,7 @@ struct ValueContext {
     const std::string& path;  // "tx_data[2]"
     const std::string& e;
     const Attribute& attr;
-    const char* role;         // "value", "old value", "new value"
+    const char* role;  // "value", "old value", "new value"
 };
 
 // `value` holds one encoded EDN value; it is replaced by the converted encoding when a

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,15 +20,15 @@ inline constexpr uint32_t none = UINT32_MAX;
 struct PlanOp {
     OpKind kind = OpKind::add;
     std::string e;
-    uint32_t attr = none;   // index into Plan::attrs; none for retract_entity
-    std::string value;      // encoded, converted; empty: every value (retract)
+    uint32_t attr = none;  // index into Plan::attrs; none for retract_entity
+    std::string value;     // encoded, converted; empty: every value (retract)
     Digest vhash{};
     std::string ref;        // the id a ref value names
     bool old_nil = false;   // cas: expects no value
     std::string old_value;  // cas
     Digest old_hash{};
     Interval valid;
-    uint32_t source = 0;    // index into Plan::tx_ops, for the error path
+    uint32_t source = 0;  // index into Plan::tx_ops, for the error path
     uint32_t slot = none;
 };
 
@@ -36,10 +36,10 @@ struct PlanOp {
 struct Slot {
     const std::string* e = nullptr;  // PlanOp::e, Attribute::ident or Plan::names: stable
     const std::string* a = nullptr;
-    uint32_t attr = none;   // none: an attribute found only by retractEntity's scan
+    uint32_t attr = none;  // none: an attribute found only by retractEntity's scan
     bool many = false;
-    bool entity_scan = false;  // read through scan_e (its entity is retracted)
-    Interval region;           // hull of the intervals of the operations on it
+    bool entity_scan = false;    // read through scan_e (its entity is retracted)
+    Interval region;             // hull of the intervals of the operations on it
     std::vector<Piece> initial;  // live pieces as read (the WorkPiece refs view into these)
     WorkPieces current;
     WorkPieces claims;  // cardinality one: what this transaction asserted (for 21000)
@@ -52,12 +52,15 @@ struct Plan {
     std::vector<TxOp> tx_ops;
     std::vector<Attribute> attrs;  // each attribute named by an operation, once
     std::vector<PlanOp> ops;
-    std::vector<Slot> slots;       // [0, sorted_slots) sorted by (e, a); then found by scan_e
+    std::vector<Slot> slots;  // [0, sorted_slots) sorted by (e, a); then found by scan_e
     size_t sorted_slots = 0;
-    std::deque<std::string> names;  // attribute names found by scan_e (stable addresses)
+    std::vector<uint32_t> by_key;          // every slot, sorted by (e, a): built once reading is done
+    std::forward_list<std::string> names;  // attribute names found by scan_e (stable addresses)
 
     const std::string& path(const PlanOp& op) const { return tx_ops[op.source].path; }
     uint32_t find_slot(std::string_view e, std::string_view a) const;
+    // The slots of entity e, as a range of by_key.
+    std::pair<const uint32_t*, const uint32_t*> entity_slots(std::string_view e) const;
 };
 
 // Unique attributes: the U locks (the first lock() call), the identity lookups and the
@@ -76,8 +79,8 @@ class UniqueChecks {
     struct Group {
         uint32_t attr;
         Digest vhash;
-        std::string_view value;  // encoded, for messages
-        Interval hull;           // of the claims' intervals
+        std::string_view value;        // encoded, for messages
+        Interval hull;                 // of the claims' intervals
         std::vector<uint32_t> claims;  // PlanOp indices
         std::vector<Holder> holders;   // as stored
     };

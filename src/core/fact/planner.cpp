@@ -16,15 +16,39 @@ namespace persistence::fact {
 
 namespace detail {
 
+namespace {
+
+bool slot_less(const Slot& s, std::string_view e, std::string_view a) {
+    return *s.e != e ? *s.e < e : *s.a < a;
+}
+
+}  // namespace
+
 uint32_t Plan::find_slot(std::string_view e, std::string_view a) const {
+    if (!by_key.empty() || slots.empty()) {
+        auto it = std::lower_bound(by_key.begin(), by_key.end(), 0,
+                                   [&](uint32_t i, int) { return slot_less(slots[i], e, a); });
+        if (it != by_key.end() && *slots[*it].e == e && *slots[*it].a == a) return *it;
+        return none;
+    }
+    // While reading: the sorted slots, then those found by scan_e so far.
     auto first = slots.begin(), last = slots.begin() + long(sorted_slots);
-    auto it = std::lower_bound(first, last, std::make_pair(e, a), [](const Slot& s, const auto& key) {
-        return *s.e != key.first ? *s.e < key.first : *s.a < key.second;
-    });
+    auto it = std::lower_bound(first, last, 0, [&](const Slot& s, int) { return slot_less(s, e, a); });
     if (it != last && *it->e == e && *it->a == a) return uint32_t(it - slots.begin());
     for (size_t i = sorted_slots; i < slots.size(); ++i)
         if (*slots[i].e == e && *slots[i].a == a) return uint32_t(i);
     return none;
+}
+
+std::pair<const uint32_t*, const uint32_t*> Plan::entity_slots(std::string_view e) const {
+    auto range = std::equal_range(by_key.begin(), by_key.end(), 0, [&](auto x, auto y) {
+        // One side is the probe (an int), the other a slot index.
+        if constexpr (std::is_same_v<decltype(x), int>)
+            return e < *slots[y].e;
+        else
+            return *slots[x].e < e;
+    });
+    return {by_key.data() + (range.first - by_key.begin()), by_key.data() + (range.second - by_key.begin())};
 }
 
 namespace {
@@ -47,7 +71,12 @@ class Planner {
     core::Status add_op(PlanOp op, const TxOp& src);
     core::Status cas_failed(const PlanOp& op, const WorkPiece* found) const;
 
+    struct EntityScan {
+        const std::string* e;  // an entity under retractEntity
+        Interval hull;         // of its retractEntity intervals
+    };
     Plan& p_;
+    std::vector<EntityScan> scans_;
 };
 
 core::Status Planner::attribute_of(const TxOp& op, uint32_t& index) {
@@ -154,10 +183,11 @@ core::Status Planner::prepare() {
             return core::Error(core::sqlstate::invalid_parameter_value,
                                src.path + ": valid-from " + format_micros(op.valid.from) +
                                    " is not before valid-to " + format_micros(op.valid.to),
-                               src.valid_from ? "Valid intervals are half-open [valid-from, valid-to) and must "
-                                                "not be empty."
-                                              : "valid-from defaults to the transaction time (or transact's "
-                                                "valid_from); give a :valid-from before :valid-to.");
+                               src.valid_from
+                                   ? "Valid intervals are half-open [valid-from, valid-to) and must "
+                                     "not be empty."
+                                   : "valid-from defaults to the transaction time (or transact's "
+                                     "valid_from); give a :valid-from before :valid-to.");
         if (src.kind != OpKind::retract_entity) {
             if (auto s = attribute_of(src, op.attr); !s) return s;
         }
@@ -197,13 +227,26 @@ void Planner::build_slots() {
         op.slot = uint32_t(p_.slots.size() - 1);
     }
     p_.sorted_slots = p_.slots.size();
-    // An entity under retractEntity is read whole (scan_e); its slots cover that interval too.
-    for (const PlanOp& op : p_.ops) {
-        if (op.kind != OpKind::retract_entity) continue;
-        for (Slot& s : p_.slots) {
-            if (*s.e != op.e) continue;
-            s.region = hull(s.region, op.valid);
-            s.entity_scan = true;
+    // An entity under retractEntity is read whole (scan_e, once per entity); its slots
+    // cover the retracted intervals too.
+    std::vector<uint32_t> retracted;
+    for (uint32_t i = 0; i < p_.ops.size(); ++i)
+        if (p_.ops[i].kind == OpKind::retract_entity) retracted.push_back(i);
+    std::stable_sort(retracted.begin(), retracted.end(),
+                     [&](uint32_t x, uint32_t y) { return p_.ops[x].e < p_.ops[y].e; });
+    for (uint32_t i : retracted) {
+        const PlanOp& op = p_.ops[i];
+        if (scans_.empty() || *scans_.back().e != op.e)
+            scans_.push_back(EntityScan{&op.e, op.valid});
+        else
+            scans_.back().hull = hull(scans_.back().hull, op.valid);
+    }
+    for (const EntityScan& scan : scans_) {
+        auto first = std::lower_bound(p_.slots.begin(), p_.slots.end(), *scan.e,
+                                      [](const Slot& s, const std::string& e) { return *s.e < e; });
+        for (auto it = first; it != p_.slots.end() && *it->e == *scan.e; ++it) {
+            it->region = hull(it->region, scan.hull);
+            it->entity_scan = true;
         }
     }
 }
@@ -231,45 +274,32 @@ void Planner::read() {
     }
     // Entities under retractEntity: every attribute, in one scan per entity. Cardinality is
     // not known for attributes found here, so no early stop (the scan reads all of e anyway).
-    for (uint32_t k = 0; k < p_.ops.size(); ++k) {
-        const PlanOp& op = p_.ops[k];
-        if (op.kind != OpKind::retract_entity) continue;
-        bool first = true;  // the first retractEntity of this entity scans it
-        Interval entity_hull = op.valid;
-        for (uint32_t j = 0; j < p_.ops.size(); ++j) {
-            const PlanOp& o = p_.ops[j];
-            if (o.kind != OpKind::retract_entity || o.e != op.e) continue;
-            if (j < k) first = false;
-            entity_hull = hull(entity_hull, o.valid);
-        }
-        if (!first) continue;
+    for (const EntityScan& scan : scans_) {
         struct Reader {
             uint32_t slot;
             LivePieces pieces;
         };
         std::vector<Reader> readers;
-        std::string last_a;
         size_t last = 0;
-        p_.store.scan_e(op.e, [&](const StoredDatom& d) {
-            if (readers.empty() || d.a != last_a) {
+        p_.store.scan_e(*scan.e, [&](const StoredDatom& d) {
+            if (readers.empty() || *p_.slots[readers[last].slot].a != d.a) {
                 last = readers.size();
                 for (size_t r = 0; r < readers.size(); ++r)
                     if (*p_.slots[readers[r].slot].a == d.a) last = r;
                 if (last == readers.size()) {
-                    uint32_t slot = p_.find_slot(op.e, d.a);
+                    uint32_t slot = p_.find_slot(*scan.e, d.a);
                     if (slot == none) {
-                        p_.names.push_back(d.a);
+                        p_.names.push_front(d.a);
                         Slot s;
-                        s.e = &op.e;
-                        s.a = &p_.names.back();
+                        s.e = scan.e;
+                        s.a = &p_.names.front();
                         s.entity_scan = true;
-                        s.region = entity_hull;
+                        s.region = scan.hull;
                         slot = uint32_t(p_.slots.size());
                         p_.slots.push_back(std::move(s));
                     }
                     readers.push_back(Reader{slot, LivePieces(p_.slots[slot].region, true)});
                 }
-                last_a = d.a;
             }
             readers[last].pieces.feed(d);
             return true;
@@ -280,6 +310,13 @@ void Planner::read() {
         s.current.reserve(s.initial.size() + 2);
         for (const Piece& q : s.initial) s.current.push_back(WorkPiece{q.vhash, q.valid, {}, q.ref});
     }
+    // From here on slots are found through by_key (the slots found by scan_e included).
+    p_.by_key.resize(p_.slots.size());
+    for (uint32_t i = 0; i < p_.by_key.size(); ++i) p_.by_key[i] = i;
+    if (p_.sorted_slots != p_.slots.size())
+        std::sort(p_.by_key.begin(), p_.by_key.end(), [&](uint32_t x, uint32_t y) {
+            return slot_less(p_.slots[x], *p_.slots[y].e, *p_.slots[y].a);
+        });
 }
 
 core::Status Planner::cas_failed(const PlanOp& op, const WorkPiece* found) const {
@@ -298,9 +335,9 @@ core::Status Planner::cas_failed(const PlanOp& op, const WorkPiece* found) const
     }
     std::string expected = op.old_nil ? std::string("no value") : printed_bytes(op.old_value);
     return core::Error(sqlstate::cas_failed,
-                       p_.path(op) + ": :db/cas failed for entity " + quoted(*s.e) + " attribute " +
-                           *s.a + " at " + format_micros(op.valid.from) + ": expected " + expected +
-                           ", found " + found_text,
+                       p_.path(op) + ": :db/cas failed for entity " + quoted(*s.e) + " attribute " + *s.a +
+                           " at " + format_micros(op.valid.from) + ": expected " + expected + ", found " +
+                           found_text,
                        "The value changed since it was read: read it again and retry the :db/cas with the "
                        "current value (nil for no value), or use :db/add to overwrite it.");
 }
@@ -308,8 +345,8 @@ core::Status Planner::cas_failed(const PlanOp& op, const WorkPiece* found) const
 core::Status Planner::apply() {
     for (const PlanOp& op : p_.ops) {
         if (op.kind == OpKind::retract_entity) {
-            for (Slot& s : p_.slots) {
-                if (*s.e != op.e) continue;
+            for (auto [it, end] = p_.entity_slots(op.e); it != end; ++it) {
+                Slot& s = p_.slots[*it];
                 retract_pieces(s.current, nullptr, op.valid);
                 retract_pieces(s.claims, nullptr, op.valid);
             }
@@ -323,13 +360,14 @@ core::Status Planner::apply() {
                     for (const WorkPiece& c : s.claims) {
                         if (c.vhash == op.vhash || !c.valid.overlaps(op.valid)) continue;
                         return core::Error(
-                                            sqlstate::cardinality_violation,
+                            sqlstate::cardinality_violation,
                             p_.path(op) + ": two values of cardinality-one attribute " + *s.a +
                                 " of entity " + quoted(*s.e) + " overlap in one transaction: " +
                                 printed_bytes(c.value) + " over " + interval_text(c.valid) + " and " +
                                 printed_bytes(op.value) + " over " + interval_text(op.valid),
                             "A cardinality-one attribute has one value at a time: give the values disjoint "
-                            ":valid-from/:valid-to intervals, or retract the first before adding the second.");
+                            ":valid-from/:valid-to intervals, or retract the first before adding the "
+                            "second.");
                     }
                 }
                 add_piece(s.current, piece, s.many);
@@ -357,26 +395,24 @@ core::Status Planner::apply() {
 }
 
 std::vector<NewDatom> Planner::diff() {
-    std::vector<uint32_t> order(p_.slots.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    if (p_.sorted_slots != p_.slots.size())
-        std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-            const Slot &a = p_.slots[x], &b = p_.slots[y];
-            return *a.e != *b.e ? *a.e < *b.e : *a.a < *b.a;
-        });
     std::vector<NewDatom> out;
+    size_t most = 0;
+    for (const Slot& s : p_.slots) most += s.initial.size() + s.current.size();
+    out.reserve(most);
     std::vector<uint32_t> initial;  // reused: initial pieces of one slot in key order
-    for (uint32_t si : order) {
+    for (uint32_t si : p_.by_key) {
         Slot& s = p_.slots[si];
-        auto less = [](const WorkPiece& x, const WorkPiece& y) { return key_less(x.vhash, x.valid, y.vhash, y.valid); };
+        auto less = [](const WorkPiece& x, const WorkPiece& y) {
+            return key_less(x.vhash, x.valid, y.vhash, y.valid);
+        };
         std::sort(s.current.begin(), s.current.end(), less);
         initial.resize(s.initial.size());
         for (uint32_t i = 0; i < initial.size(); ++i) initial[i] = i;
         std::sort(initial.begin(), initial.end(), [&](uint32_t x, uint32_t y) {
             return key_less(s.initial[x].vhash, s.initial[x].valid, s.initial[y].vhash, s.initial[y].valid);
         });
-        auto emit = [&](const Digest& vhash, const Interval& valid, std::string_view value, std::string_view ref,
-                        bool is_assert) {
+        auto emit = [&](const Digest& vhash, const Interval& valid, std::string_view value,
+                        std::string_view ref, bool is_assert) {
             NewDatom d;
             d.e = *s.e;
             d.a = *s.a;

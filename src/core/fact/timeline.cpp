@@ -151,7 +151,8 @@ bool ValuesAt::feed(const StoredDatom& d) {
         }
         return true;
     }
-    entries_.push_back(Entry{Piece{d.vhash, d.is_assert ? d.ref : std::string(), d.valid, d.tx}, d.is_assert});
+    entries_.push_back(
+        Entry{Piece{d.vhash, d.is_assert ? d.ref : std::string(), d.valid, d.tx}, d.is_assert});
     index_.push(h);
     return true;
 }

@@ -19,21 +19,35 @@ constexpr const char* ops_hint =
     "[:db/retractEntity e] (each with an optional trailing {:valid-from t :valid-to t}) or an "
     "entity map {:db/id e, :a v ...}.";
 
-std::string element_path(size_t op, size_t element) {
-    std::string p = "tx_data[";
-    p += std::to_string(op);
-    p += "][";
-    p += std::to_string(element);
-    p += ']';
-    return p;
-}
-
 std::string op_path(size_t op) {
     std::string p = "tx_data[";
     p += std::to_string(op);
     p += ']';
     return p;
 }
+
+// Where an error is: "tx_data[3]", "tx_data[3][2]" or "tx_data[3] :person/name". Kept as
+// numbers until an error needs the text, so a good transaction builds no paths here.
+struct Where {
+    explicit Where(size_t op_index, int element_index = -1, std::string_view key_text = {})
+        : op(op_index), element(element_index), key(key_text) {}
+    size_t op;
+    int element;           // index inside a vector operation, or -1
+    std::string_view key;  // entity-map key text, without ':', or empty
+    std::string text() const {
+        std::string p = op_path(op);
+        if (element >= 0) {
+            p += '[';
+            p += std::to_string(element);
+            p += ']';
+        }
+        if (!key.empty()) {
+            p += " :";
+            p.append(key.data(), key.size());
+        }
+        return p;
+    }
+};
 
 std::string_view strip_colon(std::string_view s) {
     if (!s.empty() && s[0] == ':') s.remove_prefix(1);
@@ -68,7 +82,7 @@ class Parser {
             else if (op.tag() == edn::Tag::map)
                 ok = entity_map(op, i, ops);
             else
-                ok = fail(sqlstate::invalid_text_representation, op_path(i),
+                ok = fail(sqlstate::invalid_text_representation, Where{i},
                           "an operation must be a vector or an entity map, got " + printed(op), ops_hint);
             if (!ok) return std::move(error_);
         }
@@ -76,8 +90,8 @@ class Parser {
     }
 
    private:
-    bool fail(const char* code, const std::string& path, const std::string& message, std::string hint) {
-        error_ = core::Error(code, path + ": " + message, std::move(hint));
+    bool fail(const char* code, const Where& where, const std::string& message, std::string hint) {
+        error_ = core::Error(code, where.text() + ": " + message, std::move(hint));
         return false;
     }
 
@@ -94,29 +108,31 @@ class Parser {
         return false;
     }
 
-    bool entity_id(edn::ValueRef v, const std::string& path, std::string& out) {
+    bool entity_id(edn::ValueRef v, const Where& path, std::string& out) {
         if (v.tag() == edn::Tag::uuid) {
             out.clear();
             edn::format_uuid(v.as_uuid(), out);
             return true;
         }
         if (v.tag() != edn::Tag::string)
-            return fail(sqlstate::invalid_text_representation, path,
-                        "entity id must be a string or #uuid, got " + printed(v),
-                        "Entity ids are text, e.g. \"order-17\", or a #uuid (gen_random_uuid() for new entities).");
+            return fail(
+                sqlstate::invalid_text_representation, path,
+                "entity id must be a string or #uuid, got " + printed(v),
+                "Entity ids are text, e.g. \"order-17\", or a #uuid (gen_random_uuid() for new entities).");
         std::string_view s = v.as_text();
         if (s.empty())
             return fail(sqlstate::invalid_text_representation, path, "entity id must not be empty",
                         "Use a stable non-empty id, e.g. a #uuid.");
         if (s[0] == ':' && !opt_.allow_system)
-            return fail(sqlstate::invalid_parameter_value, path,
-                        "entity id " + detail::quoted(s) + " starts with ':', which is reserved for attributes",
-                        "Attribute entities are written by persistence.define_attribute; use another id.");
+            return fail(
+                sqlstate::invalid_parameter_value, path,
+                "entity id " + detail::quoted(s) + " starts with ':', which is reserved for attributes",
+                "Attribute entities are written by persistence.define_attribute; use another id.");
         out.assign(s.data(), s.size());
         return true;
     }
 
-    bool attribute(edn::ValueRef v, const std::string& path, std::string& out) {
+    bool attribute(edn::ValueRef v, const Where& path, std::string& out) {
         std::string_view text;
         if (!name_text(v, text) || !edn::valid_keyword(text))
             return fail(sqlstate::invalid_text_representation, path,
@@ -126,7 +142,7 @@ class Parser {
         return attribute_text(text, path, out);
     }
 
-    bool attribute_text(std::string_view text, const std::string& path, std::string& out) {
+    bool attribute_text(std::string_view text, const Where& path, std::string& out) {
         if (reserved_keyword(text) && !opt_.allow_system)
             return fail(sqlstate::invalid_parameter_value, path,
                         "attribute :" + std::string(text) + " is in a reserved namespace",
@@ -137,7 +153,7 @@ class Parser {
         return true;
     }
 
-    bool instant(edn::ValueRef v, const std::string& path, const char* what, Micros& out) {
+    bool instant(edn::ValueRef v, const Where& path, const char* what, Micros& out) {
         edn::Inst t;
         if (v.tag() == edn::Tag::inst) {
             t = v.as_inst();
@@ -149,7 +165,8 @@ class Parser {
                                                    : s.error().hint);
         } else {
             return fail(sqlstate::invalid_text_representation, path,
-                        std::string(what) + (opt_.json ? " must be an RFC 3339 string, got " : " must be an #inst, got ") +
+                        std::string(what) +
+                            (opt_.json ? " must be an RFC 3339 string, got " : " must be an #inst, got ") +
                             printed(v),
                         opt_.json ? "Write times like \"2026-04-14T00:00:00Z\"."
                                   : "Write times like #inst \"2026-04-14T00:00:00Z\".");
@@ -162,7 +179,7 @@ class Parser {
         return true;
     }
 
-    bool check_interval(const TxOp& op, const std::string& path) {
+    bool check_interval(const TxOp& op, const Where& path) {
         if (op.valid_from && op.valid_to && *op.valid_from >= *op.valid_to)
             return fail(sqlstate::invalid_parameter_value, path,
                         "valid-from " + detail::format_micros(*op.valid_from) + " is not before valid-to " +
@@ -172,11 +189,11 @@ class Parser {
     }
 
     // {:valid-from t :valid-to t}
-    bool options(edn::ValueRef v, const std::string& path, TxOp& op) {
+    bool options(edn::ValueRef v, const Where& path, TxOp& op) {
         if (v.tag() != edn::Tag::map)
-            return fail(sqlstate::invalid_text_representation, path,
-                        "options must be a map, got " + printed(v),
-                        "The optional last element is a map such as {:valid-from #inst \"2026-04-14T00:00:00Z\"}.");
+            return fail(
+                sqlstate::invalid_text_representation, path, "options must be a map, got " + printed(v),
+                "The optional last element is a map such as {:valid-from #inst \"2026-04-14T00:00:00Z\"}.");
         for (uint32_t i = 0; i < v.count(); ++i) {
             edn::ValueRef key = v.map_key(i);
             std::string_view k;
@@ -201,7 +218,7 @@ class Parser {
 
     bool arity(bool ok, size_t index, const char* name, const char* shape, uint32_t got) {
         if (ok) return true;
-        return fail(sqlstate::invalid_text_representation, op_path(index),
+        return fail(sqlstate::invalid_text_representation, Where{index},
                     std::string(name) + " takes " + shape + ", got " + std::to_string(got) + " elements",
                     std::string("Write ") + shape + "; the options map is optional.");
     }
@@ -209,11 +226,11 @@ class Parser {
     bool vector_op(edn::ValueRef v, size_t index, std::vector<TxOp>& ops) {
         uint32_t n = v.count();
         if (n == 0)
-            return fail(sqlstate::invalid_text_representation, op_path(index), "empty operation", ops_hint);
+            return fail(sqlstate::invalid_text_representation, Where{index}, "empty operation", ops_hint);
         std::string_view name;
         edn::ValueRef head = v.item(0);
         if (!name_text(head, name))
-            return fail(sqlstate::invalid_text_representation, element_path(index, 0),
+            return fail(sqlstate::invalid_text_representation, Where{index, 0},
                         "operation name must be a keyword, got " + printed(head), ops_hint);
         TxOp op;
         uint32_t opts_at = 0;  // index of the options map, 0 if none
@@ -223,7 +240,8 @@ class Parser {
             copy_value(v.item(3), op.value);
             opts_at = n == 5 ? 4 : 0;
         } else if (name == "db/retract") {
-            if (!arity(n >= 3 && n <= 5, index, ":db/retract", "[:db/retract e a v? {opts}]", n)) return false;
+            if (!arity(n >= 3 && n <= 5, index, ":db/retract", "[:db/retract e a v? {opts}]", n))
+                return false;
             op.kind = OpKind::retract;
             // nil (or no value) retracts every value; to give options without a value, write nil.
             if (n >= 4 && !v.item(3).is_nil()) copy_value(v.item(3), op.value);
@@ -240,21 +258,19 @@ class Parser {
             op.kind = OpKind::retract_entity;
             opts_at = n == 3 ? 2 : 0;
         } else {
-            return fail(sqlstate::invalid_text_representation, element_path(index, 0),
+            return fail(sqlstate::invalid_text_representation, Where{index, 0},
                         "unknown operation " + printed(head),
                         "The operations are :db/add, :db/retract, :db/cas and :db/retractEntity.");
         }
-        if (!entity_id(v.item(1), element_path(index, 1), op.e)) return false;
-        if (op.kind != OpKind::retract_entity && !attribute(v.item(2), element_path(index, 2), op.a))
-            return false;
-        if (opts_at && !options(v.item(opts_at), element_path(index, opts_at), op)) return false;
+        if (!entity_id(v.item(1), Where{index, 1}, op.e)) return false;
+        if (op.kind != OpKind::retract_entity && !attribute(v.item(2), Where{index, 2}, op.a)) return false;
+        if (opts_at && !options(v.item(opts_at), Where{index, int(opts_at)}, op)) return false;
         op.path = op_path(index);
         ops.push_back(std::move(op));
         return true;
     }
 
     bool entity_map(edn::ValueRef m, size_t index, std::vector<TxOp>& ops) {
-        const std::string path = op_path(index);
         // Keys are in canonical order, so :db/id may follow the attributes: first pass.
         std::string e;
         std::optional<Micros> from, to;
@@ -264,30 +280,29 @@ class Parser {
             edn::ValueRef key = m.map_key(i);
             std::string_view k;
             if (!name_text(key, k) || !edn::valid_keyword(k))
-                return fail(sqlstate::invalid_text_representation, path,
+                return fail(sqlstate::invalid_text_representation, Where{index},
                             "entity map keys must be attribute keywords, got " + printed(key),
                             "Write entity maps as {:db/id e, :ns/attr value ...}.");
-            std::string where = path + " :" + std::string(k);
             if (k == "db/id") {
-                if (!entity_id(m.map_val(i), where, e)) return false;
+                if (!entity_id(m.map_val(i), Where{index, -1, k}, e)) return false;
                 has_id = true;
             } else if (k == "db/valid-from") {
                 from.emplace();
-                if (!instant(m.map_val(i), where, ":db/valid-from", *from)) return false;
+                if (!instant(m.map_val(i), Where{index, -1, k}, ":db/valid-from", *from)) return false;
             } else if (k == "db/valid-to") {
                 to.emplace();
-                if (!instant(m.map_val(i), where, ":db/valid-to", *to)) return false;
+                if (!instant(m.map_val(i), Where{index, -1, k}, ":db/valid-to", *to)) return false;
             }
         }
         if (!has_id)
-            return fail(sqlstate::invalid_text_representation, path, "entity map has no :db/id",
+            return fail(sqlstate::invalid_text_representation, Where{index}, "entity map has no :db/id",
                         "Every entity map names its entity: {:db/id e ...}; use gen_random_uuid() for a new "
                         "entity.");
         if (from && to && *from >= *to) {
             TxOp probe;
             probe.valid_from = from;
             probe.valid_to = to;
-            return check_interval(probe, path);
+            return check_interval(probe, Where{index});
         }
         for (uint32_t i = 0; i < n; ++i) {
             std::string_view k;
@@ -295,10 +310,8 @@ class Parser {
             if (k == "db/id" || k == "db/valid-from" || k == "db/valid-to") continue;
             TxOp op;
             op.kind = OpKind::add;
-            op.path = path;
-            op.path += " :";
-            op.path.append(k.data(), k.size());
-            if (!attribute_text(k, op.path, op.a)) return false;
+            if (!attribute_text(k, Where{index, -1, k}, op.a)) return false;
+            op.path = Where{index, -1, k}.text();
             op.e = e;
             copy_value(m.map_val(i), op.value);
             op.from_entity_map = true;

@@ -53,7 +53,8 @@ core::Status UniqueChecks::prepare(Plan& plan) {
     // First lock() call: the values, before anything about them is read.
     std::vector<LockRequest> locks;
     locks.reserve(groups_.size());
-    for (const Group& g : groups_) locks.push_back(LockRequest{lock_key_unique(plan.attrs[g.attr].ident, g.vhash), true});
+    for (const Group& g : groups_)
+        locks.push_back(LockRequest{lock_key_unique(plan.attrs[g.attr].ident, g.vhash), true});
     normalize_locks(locks);
     plan.store.lock(locks);
 
@@ -105,22 +106,25 @@ core::Status UniqueChecks::resolve_aliases(Plan& plan) {
                                                [&](const Piece& p) { return p.valid.overlaps(op.valid); });
                 if (!overlapping) continue;
                 if (holder)
-                    return unique_error(plan.path(op) + ": unique identity value " + value_text(g.value) + " of " +
-                                            attr.ident + " is held by both " + quoted(holder->e) + " and " +
-                                            quoted(h.e) + " during " + interval_text(op.valid) + ", so entity " +
-                                            quoted(op.e) + " cannot be merged into one of them",
+                    return unique_error(plan.path(op) + ": unique identity value " + value_text(g.value) +
+                                            " of " + attr.ident + " is held by both " + quoted(holder->e) +
+                                            " and " + quoted(h.e) + " during " + interval_text(op.valid) +
+                                            ", so entity " + quoted(op.e) +
+                                            " cannot be merged into one of them",
                                         "Give the assertion a :valid-from/:valid-to inside one holder's "
                                         "interval, or use that entity's id.");
                 holder = &h;
             }
             if (!holder) continue;
-            auto known = std::find_if(exists.begin(), exists.end(), [&](const auto& x) { return x.first == op.e; });
+            auto known =
+                std::find_if(exists.begin(), exists.end(), [&](const auto& x) { return x.first == op.e; });
             if (known == exists.end()) {
                 exists.emplace_back(op.e, plan.store.entity_exists(op.e));
                 known = exists.end() - 1;
             }
             if (known->second) continue;  // an existing entity is never merged: check() reports it
-            auto a = std::find_if(aliases.begin(), aliases.end(), [&](const Alias& x) { return x.from == op.e; });
+            auto a =
+                std::find_if(aliases.begin(), aliases.end(), [&](const Alias& x) { return x.from == op.e; });
             if (a == aliases.end()) {
                 aliases.push_back(Alias{op.e, holder->e, &g});
             } else if (a->to != holder->e) {
@@ -184,7 +188,8 @@ core::Status UniqueChecks::check(const Plan& plan) const {
                 for (const Interval& p : a.pieces) {
                     for (const Interval& q : b.pieces) {
                         if (!overlaps3(p, q, g.hull)) continue;
-                        Interval both{std::max({p.from, q.from, g.hull.from}), std::min({p.to, q.to, g.hull.to})};
+                        Interval both{std::max({p.from, q.from, g.hull.from}),
+                                      std::min({p.to, q.to, g.hull.to})};
                         const Owner& claimer = a.claimer ? a : b;
                         const Owner& other = a.claimer ? b : a;
                         std::string kind = attr.unique == Unique::identity ? "identity" : "value";
@@ -203,10 +208,10 @@ core::Status UniqueChecks::check(const Plan& plan) const {
                                       " as the id, or retract the value from it first."
                                 : "A unique value belongs to one entity at a time: retract it from " +
                                       quoted(other.e) + " first, or use another value.";
-                        return unique_error("unique " + kind + " " + value_text(g.value) + " of " + attr.ident +
-                                                " is held by entity " + quoted(other.e) + " during " +
-                                                interval_text(both) + "; entity " + quoted(claimer.e) +
-                                                " cannot also have it",
+                        return unique_error("unique " + kind + " " + value_text(g.value) + " of " +
+                                                attr.ident + " is held by entity " + quoted(other.e) +
+                                                " during " + interval_text(both) + "; entity " +
+                                                quoted(claimer.e) + " cannot also have it",
                                             std::move(hint));
                     }
                 }
