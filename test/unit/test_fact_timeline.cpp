@@ -4,6 +4,7 @@
 //    every as-of tx, with the datoms of each tx in any order, and
 //  * what the log says at every valid instant, as of every tx, must equal a model that
 //    applies the operations instant by instant.
+#include <map>
 #include <random>
 #include <set>
 
@@ -117,6 +118,30 @@ TEST_CASE("ValuesAt: newest datom containing the instant decides", "[fact][timel
     ValuesAt at8(8, true);
     feed_all(at8, log);
     CHECK(show(at8.values()) == V{"1@0-10 tx1"});
+}
+
+TEST_CASE("long cardinality-many histories", "[fact][timeline]") {
+    // Thousands of keys: the readers index them by hash (a linear scan would be quadratic).
+    std::mt19937 rng(42);
+    std::vector<StoredDatom> log;  // oldest first here; fed reversed
+    std::map<std::pair<int, int>, bool> live;  // (value, from) → live
+    for (int64_t tx = 1; tx <= 3000; ++tx) {
+        int v = int(rng() % 200), from = int(rng() % 20);
+        bool assert_ = !live[{v, from}];
+        live[{v, from}] = assert_;
+        log.push_back(StoredDatom{"e", ":a", vh(v), "", tx, Interval{from, from + 100}, assert_});
+        log.back().vhash[1] = uint8_t(from);  // 200 values x 20 starts: distinct keys
+    }
+    std::vector<StoredDatom> newest_first(log.rbegin(), log.rend());
+    LivePieces lp(Interval{0, 1000}, true);
+    CHECK(feed_all(lp, newest_first) == newest_first.size());
+    size_t want = 0;
+    for (const auto& [k, on] : live) want += on;
+    CHECK(lp.pieces().size() == want);
+    for (const auto& p : lp.pieces()) CHECK(live[{p.vhash[0], int(p.valid.from)}]);
+    ValuesAt va(50, true);
+    feed_all(va, newest_first);
+    CHECK(va.values().size() == want);  // every live piece contains 50
 }
 
 namespace {

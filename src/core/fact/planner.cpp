@@ -5,6 +5,7 @@
 #include "persistence/fact/planner.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "coerce.hpp"
 #include "common.hpp"
@@ -57,7 +58,7 @@ Digest hash_of(std::string_view encoded) { return hash::sha256(encoded.data(), e
 
 class Planner {
    public:
-    Planner(Plan& plan) : p_(plan) {}
+    explicit Planner(Plan& plan) : p_(plan) {}
 
     core::Status prepare();
     void build_slots();
