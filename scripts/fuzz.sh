@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs each libFuzzer target (built by `make fuzz` into build/fuzz/) for SECONDS.
-# Seeds come from test/fuzz/corpus/<name>/ and are copied to a scratch corpus, so the
+# Seeds come from test/fuzz/corpus/<name>/ (the target without fuzz_<module>_, e.g.
+# fuzz_edn_text → text, fuzz_fact_txdata → txdata) and are copied to a scratch corpus, so the
 # checkout never changes; a crash reproducer is kept under build/fuzz/ and fails the run.
 # Usage: scripts/fuzz.sh SECONDS TARGET...
 set -euo pipefail
@@ -9,7 +10,8 @@ seconds=$1
 shift
 failed=0
 for target in "$@"; do
-    seeds="test/fuzz/corpus/${target#fuzz_edn_}"
+    name="${target#fuzz_}"
+    seeds="test/fuzz/corpus/${name#*_}"
     work="build/fuzz/corpus-$target"
     rm -rf "$work" && mkdir -p "$work"
     if [ -d "$seeds" ]; then cp -r "$seeds"/. "$work"/; fi

@@ -72,6 +72,13 @@ class StateSource {
     virtual void scan_av(const std::string& a, const Digest& vhash, const DatomSink& sink) = 0;
     // Whether e has any datom at all.
     virtual bool entity_exists(const std::string& e) = 0;
+    // The encoded value whose hash is vhash, if the store has it. Used only to print the
+    // value a failed :db/cas found; by default the message shows the hash instead.
+    virtual bool load_value(const Digest& vhash, std::string& encoded) {
+        (void)vhash;
+        (void)encoded;
+        return false;
+    }
 };
 
 struct PlanOptions {
