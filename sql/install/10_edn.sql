@@ -19,7 +19,10 @@ CREATE TYPE @extschema@.edn (
     SEND = @extschema@.edn_send,
     INTERNALLENGTH = VARIABLE,
     STORAGE = extended,
-    ALIGNMENT = int4
+    ALIGNMENT = int4,
+    -- String category: an untyped literal given to a function overloaded on edn and jsonb
+    -- (transact) resolves to edn.
+    CATEGORY = 'S'
 );
 COMMENT ON TYPE @extschema@.edn IS 'an EDN value in canonical binary form (docs/edn.md)';
 

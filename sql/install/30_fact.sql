@@ -239,7 +239,6 @@ CREATE FUNCTION @extschema@.datoms(index text, components @extschema@.edn DEFAUL
     AS $$
     DECLARE
         n integer;
-        c0 @extschema@.edn; c1 @extschema@.edn; c2 @extschema@.edn;
         order_by text;
         cond text := '';
         bid integer := @extschema@._branch_id(branch);
@@ -257,16 +256,15 @@ CREATE FUNCTION @extschema@.datoms(index text, components @extschema@.edn DEFAUL
             RAISE EXCEPTION 'components has % elements; at most 3 lead an index walk', n
                 USING ERRCODE = '22023', HINT = 'Give e, a and v (or a prefix) in the index''s order.';
         END IF;
-        c0 := components -> 0; c1 := components -> 1; c2 := components -> 2;
         -- Each component in the index's order: its column and how it is matched.
         FOR i IN 0 .. n - 1 LOOP
             cond := cond || format(' AND %s',
                 CASE substr(index, i + 1, 1)
-                    WHEN 'e' THEN format('d.e = @extschema@._entity_text(%L::@extschema@.edn)', (components -> i)::text)
-                    WHEN 'a' THEN format('d.a = @extschema@._attribute_text(%L::@extschema@.edn)', (components -> i)::text)
+                    WHEN 'e' THEN format('d.e = @extschema@._entity_text(%L::@extschema@.edn)', @extschema@.edn_get(components, i)::text)
+                    WHEN 'a' THEN format('d.a = @extschema@._attribute_text(%L::@extschema@.edn)', @extschema@.edn_get(components, i)::text)
                     WHEN 'v' THEN CASE WHEN index = 'vaet'
-                                       THEN format('d.ref = @extschema@._entity_text(%L::@extschema@.edn)', (components -> i)::text)
-                                       ELSE format('d.vh = @extschema@.edn_hash(%L::@extschema@.edn)', (components -> i)::text) END
+                                       THEN format('d.ref = @extschema@._entity_text(%L::@extschema@.edn)', @extschema@.edn_get(components, i)::text)
+                                       ELSE format('d.vh = @extschema@.edn_hash(%L::@extschema@.edn)', @extschema@.edn_get(components, i)::text) END
                     ELSE 'true' END);
         END LOOP;
         IF index = 'vaet' THEN cond := cond || ' AND d.ref IS NOT NULL'; END IF;
