@@ -7,7 +7,9 @@
 #include "pg/boundary.hpp"
 #include "pg/fact/attributes.hpp"
 #include "pg/fact/pg_time.hpp"
+#include "pg/edn/edn_datum.hpp"
 #include "pg/fact/relations.hpp"
+#include "pg/fact/values.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -164,6 +166,18 @@ bool PgStore::entity_exists(const std::string& e) {
     });
     locked_ = saved;
     return found;
+}
+
+}  // namespace persistence::pg
+
+namespace persistence::pg {
+
+bool PgStore::load_value(const fact::Digest& vhash, std::string& out) {
+    Datum d = call_pg([&] { return value_lookup(vhash.data()); });
+    if (d == 0) return false;
+    edn::ValueRef v = edn_view(d);
+    out.assign(reinterpret_cast<const char*>(v.data()), v.size());
+    return true;
 }
 
 }  // namespace persistence::pg

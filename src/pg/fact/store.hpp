@@ -27,6 +27,7 @@ class PgStore final : public fact::StateSource {
     void scan_e(const std::string& e, const fact::DatomSink& sink) override;
     void scan_av(const std::string& a, const fact::Digest& vhash, const fact::DatomSink& sink) override;
     bool entity_exists(const std::string& e) override;
+    bool load_value(const fact::Digest& vhash, std::string& out) override;
 
     // Releases scans and snapshots (call on success; on error the abort cleans up).
     void close();
