@@ -47,3 +47,42 @@ SELECT '{:a 1 :a 2}'::edn;
 \set VERBOSITY default
 \set ON_ERROR_STOP 1
 SELECT 'the session keeps working' AS after_errors;
+
+-- Facts (docs/fact.md): one project's WACC, corrected on both time axes.
+\echo '== 8. Facts: define an attribute, then record the WACC valid from 14 April'
+SELECT define_attribute('project/wacc', 'decimal', doc => 'weighted average cost of capital') AS schema_tx;
+SELECT transact('[[:db/add "proj" :project/wacc 0.087M {:valid-from #inst "2026-04-14T00:00:00Z"}]]') AS tx1 \gset
+SELECT :tx1 AS tx1, entity('proj') AS now_known;
+
+\echo '== 9. A correction from 19 April on: the old value is superseded only from then'
+SELECT transact('[[:db/add "proj" :project/wacc 0.091M {:valid-from #inst "2026-04-19T00:00:00Z"}]]') AS tx2 \gset
+
+\echo '== 10. A bounded correction (15-17 April) and a backdated one (from 10 April on)'
+SELECT transact('[[:db/add "proj" :project/wacc 0.085M {:valid-from #inst "2026-04-15T00:00:00Z"
+                                                         :valid-to   #inst "2026-04-17T00:00:00Z"}]]') AS tx3 \gset
+SELECT transact('[[:db/add "proj" :project/wacc 0.080M {:valid-from #inst "2026-04-10T00:00:00Z"}]]') AS tx4 \gset
+
+\echo '== 11. What each transaction knew, on each valid day: columns never change'
+SELECT d::date AS valid_at,
+       entity('proj', :tx1, d) -> ':project/wacc' AS "as of tx1",
+       entity('proj', :tx2, d) -> ':project/wacc' AS "as of tx2",
+       entity('proj', :tx3, d) -> ':project/wacc' AS "as of tx3",
+       entity('proj', :tx4, d) -> ':project/wacc' AS "as of tx4"
+FROM unnest('{2026-04-09,2026-04-10,2026-04-14,2026-04-15,2026-04-16,2026-04-17,2026-04-19,2026-04-20}'::timestamptz[]) AS d;
+
+\echo '== 12. The history: companion retractions and re-assertions, nothing rewritten'
+SELECT tx, op, v, valid_from, valid_to FROM history('proj');
+
+\echo '== 13. Every transaction is sealed by a Merkle root over its datom hashes'
+SELECT tx, datom_count, merkle_root = tx_root(tx) AS root_checks
+FROM transactions WHERE tx >= :tx1 ORDER BY tx;
+
+\echo '== 14. Compare-and-set refuses a stale write (SQLSTATE PX001); the log is append-only (55000)'
+\set ON_ERROR_STOP 0
+\set VERBOSITY verbose
+\set SHOW_CONTEXT never
+SELECT transact('[[:db/cas "proj" :project/wacc 0.087M 0.090M]]');
+DELETE FROM datoms;
+\set VERBOSITY default
+\set ON_ERROR_STOP 1
+SELECT entity('proj') AS unchanged;

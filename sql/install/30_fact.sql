@@ -163,6 +163,8 @@ CREATE FUNCTION @extschema@.valid_at(vt timestamptz, as_of timestamptz, branch t
     $$;
 
 -- What a query made at tx t returned: transactions up to t, values valid at t's tx_time.
+-- Without t: everything, valid at the clock time (tx_time and the default valid_from are
+-- clock times too, so a transaction reads its own writes).
 CREATE FUNCTION @extschema@.as_of(t bigint DEFAULT NULL, branch text DEFAULT 'main')
     RETURNS TABLE (e text, a text, v @extschema@.edn, tx bigint, tx_time timestamptz,
                    valid_from timestamptz, valid_to timestamptz, op text)
@@ -170,7 +172,7 @@ CREATE FUNCTION @extschema@.as_of(t bigint DEFAULT NULL, branch text DEFAULT 'ma
     SET search_path = pg_catalog, pg_temp
     AS $$
         SELECT * FROM @extschema@.valid_at(
-            CASE WHEN t IS NULL THEN now() ELSE @extschema@._tx_time_checked(t, branch) END, t, branch)
+            CASE WHEN t IS NULL THEN clock_timestamp() ELSE @extschema@._tx_time_checked(t, branch) END, t, branch)
     $$;
 CREATE FUNCTION @extschema@.as_of(t timestamptz, branch text DEFAULT 'main')
     RETURNS TABLE (e text, a text, v @extschema@.edn, tx bigint, tx_time timestamptz,
@@ -390,9 +392,17 @@ CREATE FUNCTION @extschema@.define_attribute(ident text, value_type text, cardin
             END IF;
         END IF;
         IF "unique" IS NOT NULL AND (NOT defined OR cur."unique" IS NULL) THEN
-            SELECT s.v, array_agg(DISTINCT s.e) AS es INTO clash
-            FROM @extschema@.valid_at(now()) s WHERE s.a = kw
-            GROUP BY s.v HAVING count(DISTINCT s.e) > 1 LIMIT 1;
+            -- Any two entities whose live assertions of one value overlap in valid time
+            -- (not only at the current instant): the write path enforces the same rule.
+            WITH live AS (
+                SELECT DISTINCT ON (d.e, d.vh, d.valid_from, d.valid_to) d.*
+                FROM @extschema@.datoms d WHERE d.a = kw AND d.branch_id = 1
+                ORDER BY d.e, d.vh, d.valid_from, d.valid_to, d.tx DESC, d.is_assert DESC)
+            SELECT @extschema@._value(l1.vh) AS v, ARRAY[l1.e, l2.e] AS es INTO clash
+            FROM live l1 JOIN live l2 ON l1.vh = l2.vh AND l1.e < l2.e
+            WHERE l1.is_assert AND l2.is_assert
+              AND tstzrange(l1.valid_from, l1.valid_to) && tstzrange(l2.valid_from, l2.valid_to)
+            LIMIT 1;
             IF FOUND THEN
                 RAISE EXCEPTION 'cannot make % unique: entities % share the value %', kw, clash.es, clash.v
                     USING ERRCODE = '23505', HINT = 'Retract the duplicates first, then add unique.';

@@ -186,7 +186,7 @@ PERSISTENCE_FUNCTION(persistence_entity) {
     if (!PG_ARGISNULL(2)) {
         when = PG_GETARG_TIMESTAMPTZ(2);
     } else if (PG_ARGISNULL(1)) {
-        when = GetCurrentTransactionStartTimestamp();
+        when = GetCurrentTimestamp();  // the clock, like tx_time: own writes are current
     } else if (at.max_tx == 0) {
         PG_RETURN_NULL();  // before the first transaction nothing is known
     } else {
@@ -252,7 +252,7 @@ PERSISTENCE_FUNCTION(persistence_attribute_as_of) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     text* ident_text = PG_GETARG_TEXT_PP(0);
     int64 max_tx = PG_ARGISNULL(1) ? PG_INT64_MAX : PG_GETARG_INT64(1);
-    TimestampTz when = GetCurrentTransactionStartTimestamp();
+    TimestampTz when = GetCurrentTimestamp();  // the clock, like tx_time: own writes are current
     if (!PG_ARGISNULL(1) && max_tx > 0) {
         int32 branch;
         if (!tx_info(max_tx, &when, &branch))
