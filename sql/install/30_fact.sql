@@ -181,6 +181,15 @@ CREATE FUNCTION @extschema@.as_of(t timestamptz, branch text DEFAULT 'main')
     SET search_path = pg_catalog, pg_temp
     AS $$ SELECT * FROM @extschema@.valid_at(t, t, branch) $$;
 
+-- The datoms as the readers return them (e, a, v, tx, tx_time, valid_from, valid_to, op),
+-- plus the columns they filter and sort on. v is looked up only for the rows returned.
+CREATE VIEW @extschema@._datom_rows AS
+    SELECT d.e, d.a, @extschema@._value(d.vh) AS v, d.tx, x.tx_time, d.valid_from, d.valid_to,
+           CASE WHEN d.is_assert THEN 'assert' ELSE 'retract' END AS op,
+           d.vh, d.ref, d.branch_id, d.is_assert
+    FROM @extschema@.datoms d JOIN @extschema@.transactions x ON x.tx = d.tx;
+GRANT SELECT ON @extschema@._datom_rows TO PUBLIC;
+
 -- Every datom of e (and a), in tx order, retractions before assertions within a tx.
 CREATE FUNCTION @extschema@.history(entity text, attribute text DEFAULT NULL, branch text DEFAULT 'main')
     RETURNS TABLE (e text, a text, v @extschema@.edn, tx bigint, tx_time timestamptz,
@@ -188,9 +197,8 @@ CREATE FUNCTION @extschema@.history(entity text, attribute text DEFAULT NULL, br
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-        SELECT d.e, d.a, @extschema@._value(d.vh), d.tx, x.tx_time, d.valid_from, d.valid_to,
-               CASE WHEN d.is_assert THEN 'assert' ELSE 'retract' END
-        FROM @extschema@.datoms d JOIN @extschema@.transactions x ON x.tx = d.tx
+        SELECT d.e, d.a, d.v, d.tx, d.tx_time, d.valid_from, d.valid_to, d.op
+        FROM @extschema@._datom_rows d
         WHERE d.e = entity AND (attribute IS NULL OR d.a = @extschema@._keyword_text(attribute))
           AND d.branch_id = @extschema@._branch_id(branch)
         ORDER BY d.tx, d.is_assert, d.a, d.valid_from, 3
@@ -203,9 +211,8 @@ CREATE FUNCTION @extschema@.since(t bigint, branch text DEFAULT 'main')
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-        SELECT d.e, d.a, @extschema@._value(d.vh), d.tx, x.tx_time, d.valid_from, d.valid_to,
-               CASE WHEN d.is_assert THEN 'assert' ELSE 'retract' END
-        FROM @extschema@.datoms d JOIN @extschema@.transactions x ON x.tx = d.tx
+        SELECT d.e, d.a, d.v, d.tx, d.tx_time, d.valid_from, d.valid_to, d.op
+        FROM @extschema@._datom_rows d
         WHERE d.tx > t AND d.branch_id = @extschema@._branch_id(branch)
         ORDER BY d.tx, d.is_assert, d.e, d.a, d.valid_from, 3
     $$;
@@ -275,9 +282,8 @@ CREATE FUNCTION @extschema@.datoms(index text, components @extschema@.edn DEFAUL
                                WHEN 'avet' THEN 'd.a, 3, d.e, d.tx'
                                ELSE 'd.ref, d.a, d.e, d.tx' END;
         RETURN QUERY EXECUTE format(
-            'SELECT d.e, d.a, @extschema@._value(d.vh), d.tx, x.tx_time, d.valid_from, d.valid_to,
-                    CASE WHEN d.is_assert THEN ''assert'' ELSE ''retract'' END
-             FROM @extschema@.datoms d JOIN @extschema@.transactions x ON x.tx = d.tx
+            'SELECT d.e, d.a, d.v, d.tx, d.tx_time, d.valid_from, d.valid_to, d.op
+             FROM @extschema@._datom_rows d
              WHERE d.branch_id = $1 %s ORDER BY %s, d.is_assert, d.valid_from', cond, order_by)
             USING bid;
     END $$;
