@@ -368,6 +368,8 @@ full_page_writes = off
 max_connections = 50
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
+    # Extra settings a caller needs (a benchmark's memory), one per line.
+    if [[ -n "${CLUSTER_EXTRA_CONF:-}" ]]; then printf '%s\n' "$CLUSTER_EXTRA_CONF" >>"$dir/data/postgresql.conf"; fi
 }
 
 cluster_write_env() {

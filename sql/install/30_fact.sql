@@ -51,7 +51,12 @@ CREATE TABLE @extschema@.datoms (
     valid_from timestamptz NOT NULL,
     valid_to   timestamptz,
     is_assert  boolean NOT NULL,
-    hash       bytea NOT NULL
+    hash       bytea NOT NULL,
+    -- Derived, not part of the datom or its hash: true on a datom that opened its (e, a),
+    -- i.e. when its writer, holding the (e, a) lock, saw no earlier datom of that pair.
+    -- The partial index datoms_ea over these rows lists an entity's attributes in one
+    -- short walk (entity() reads it instead of skipping through EAVT).
+    opens_ea   boolean NOT NULL DEFAULT false
 );
 -- EAVT/AEVT/AVET end in tx so that the newest datoms of one (e, a) or (a, v) are one
 -- backward index walk away; the value part of EAVT is the value hash.
@@ -61,6 +66,7 @@ CREATE INDEX datoms_avet  ON @extschema@.datoms (a, vh, tx);
 CREATE INDEX datoms_vaet  ON @extschema@.datoms (ref, a, e) WHERE ref IS NOT NULL;
 CREATE INDEX datoms_valid ON @extschema@.datoms (valid_from, valid_to);
 CREATE INDEX datoms_tx    ON @extschema@.datoms (tx);
+CREATE INDEX datoms_ea    ON @extschema@.datoms (e, a) WHERE opens_ea;
 
 DO $$
 DECLARE t text;

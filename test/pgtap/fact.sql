@@ -6,7 +6,7 @@
 BEGIN;
 SET LOCAL search_path = persistence, public;
 SET LOCAL timezone = 'UTC';
-SELECT plan(60);
+SELECT plan(66);
 
 CREATE TEMP TABLE txn (name text PRIMARY KEY, tx bigint NOT NULL);
 CREATE FUNCTION pg_temp.t(n text) RETURNS bigint LANGUAGE sql AS $$ SELECT tx FROM txn WHERE name = n $$;
@@ -185,6 +185,24 @@ INSERT INTO txn SELECT 'ryw', transact('[[:db/add "ryw" :ryw/x 1]]');
 SELECT is(entity('ryw')::text, '{:db/id "ryw" :ryw/x 1}', 'entity(e) sees a fact transacted earlier in the same SQL transaction');
 SELECT is((SELECT count(*) FROM as_of() WHERE e = 'ryw'), 1::bigint, 'as_of() sees it too');
 SELECT is(entity('ryw', valid_at => clock_timestamp())::text, '{:db/id "ryw" :ryw/x 1}', 'with valid_at => clock_timestamp() it is visible');
+
+-- entity() finds attributes through datoms_ea (one row per (e, a) opened) and reads each
+-- below the as-of point in tx windows of 64 and 4096 (docs/fact.md, "How entity() reads").
+SAVEPOINT before_open;
+SELECT lives_ok($$SELECT transact('[[:db/add "ea" :ea/x 1]]')$$, 'a first write in a savepoint');
+ROLLBACK TO SAVEPOINT before_open;
+INSERT INTO txn SELECT 'ea1', transact('[[:db/add "ea" :ea/x 2]]');
+SELECT is(entity('ea')::text, '{:db/id "ea" :ea/x 2}', 'an (e, a) whose first writer rolled back is found again');
+INSERT INTO txn SELECT 'ea2', transact('[[:db/add "ea" :ea/y 3] [:db/retract "ea" :ea/x 2]]');
+SELECT is(entity('ea')::text, '{:db/id "ea" :ea/y 3}', 'a retracted attribute disappears, a new one appears');
+SELECT is((SELECT count(*) FROM (SELECT e, a FROM datoms GROUP BY e, a HAVING NOT bool_or(opens_ea)) s), 0::bigint,
+          'every (e, a) in the log has a row with opens_ea');
+DO $$ BEGIN FOR i IN 1 .. 4200 LOOP PERFORM persistence.transact('[[:db/add "ea-filler" :ea/n 1]]'); END LOOP; END $$;
+INSERT INTO txn SELECT 'ea3', transact('[[:db/add "ea" :ea/y 4]]');
+SELECT is(entity('ea', as_of => pg_temp.t('ea3') - 1)::text, '{:db/id "ea" :ea/y 3}',
+          'as of a tx more than 4160 transactions after the value was written (the unbounded window)');
+SELECT is(entity('ea', as_of => pg_temp.t('ea2') + 100)::text, '{:db/id "ea" :ea/y 3}',
+          'as of a tx between 64 and 4096 transactions after it');
 
 SELECT * FROM finish();
 ROLLBACK;

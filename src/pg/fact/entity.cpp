@@ -77,94 +77,163 @@ struct PulledAttribute {
     std::vector<std::string> values;
 };
 
-std::string fetch_value(const fact::Digest& h) {
-    Datum d = pg::call_pg([&] { return pg::value_lookup(h.data()); });
-    if (d == 0) {
-        // Erased payloads read as the tombstone #persistence/erased (docs/fact.md).
-        edn::Encoder enc;
-        enc.begin_tagged("persistence/erased");
-        enc.string(hash::to_hex(h));
-        enc.end();
-        return enc.finish().take();
-    }
-    edn::ValueRef v = pg::edn_view(d);
-    return std::string(reinterpret_cast<const char*>(v.data()), v.size());
-}
-
-std::vector<PulledAttribute> pull_attributes(const std::string& e, const PullPoint& at) {
-    std::vector<PulledAttribute> out;
-    const pg::FactRelations& r = pg::fact_relations();
-    auto* s = static_cast<pg::DatomScan*>(pg::palloc_or_throw(sizeof(pg::DatomScan)));
-    pg::call_pg([&] {
-        pg::datom_scan_open(s, r.datoms_eavt, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
-    });
-    ScanKeyData keys[2];
-    pg::call_pg([&] {
-        pg::key_text_eq(&keys[0], 1, e.data(), int(e.size()));
-        pg::datom_scan_start(s, keys, 1, BackwardScanDirection);
-    });
-    pg::RawDatom raw;
-    bool more = pg::call_pg([&] { return pg::datom_scan_next(s, &raw); });
-    while (more) {
-        // A new attribute: read it newest first until its collector has seen enough.
-        std::string a(raw.a, size_t(raw.a_len));
-        fact::Attribute def = pg::lookup_attribute(a);
-        fact::ValuesAt values(at.at, def.many);
-        bool done = false;
-        while (more && !done) {
-            fact::StoredDatom d = pg::stored_datom(raw);
-            if (d.a != a) break;
-            if (!values.feed(d)) done = true;
-            else more = pg::call_pg([&] { return pg::datom_scan_next(s, &raw); });
-        }
-        if (done) {
-            // Skip the rest of this attribute: restart below it.
-            pg::call_pg([&] {
-                pg::key_text_lt(&keys[1], 2, a.data(), int(a.size()));
-                pg::datom_scan_start(s, keys, 2, BackwardScanDirection);
-            });
-            more = pg::call_pg([&] { return pg::datom_scan_next(s, &raw); });
-        }
-        std::vector<fact::Piece> present = values.values();
-        if (present.empty()) continue;
-        PulledAttribute p;
-        p.a = a;
-        p.many = def.many;
-        p.ref = def.type == fact::ValueType::ref;
-        for (const auto& piece : present) p.values.push_back(fetch_value(piece.vhash));
-        if (p.many)
-            std::sort(p.values.begin(), p.values.end(), [](const std::string& x, const std::string& y) {
-                return edn::compare(edn::ValueRef(reinterpret_cast<const uint8_t*>(x.data())),
-                                    edn::ValueRef(reinterpret_cast<const uint8_t*>(y.data()))) < 0;
-            });
-        out.push_back(std::move(p));
-    }
-    pg::call_pg([&] { pg::datom_scan_close(s); });
-    return out;
-}
-
-// Appends the entity's map to enc; false (nothing appended) if it has no attribute.
-bool pull(edn::Encoder& enc, const std::string& e, const PullPoint& at, int depth) {
-    std::vector<PulledAttribute> attrs = pull_attributes(e, at);
-    if (attrs.empty()) return false;
-    enc.begin(edn::Tag::map);
-    enc.keyword("db/id");
-    enc.string(e);
-    for (const auto& p : attrs) {
-        enc.keyword(std::string_view(p.a).substr(1));
-        if (p.many) enc.begin(edn::Tag::vector);
-        for (const auto& bytes : p.values) {
-            edn::ValueRef v(reinterpret_cast<const uint8_t*>(bytes.data()));
-            bool expanded = false;
-            if (p.ref && depth > 0 && v.tag() == edn::Tag::string)
-                expanded = pull(enc, std::string(v.as_text()), at, depth - 1);
-            if (!expanded) enc.raw(v);
-        }
-        if (p.many) enc.end();
-    }
+// The tombstone an erased payload reads as: #persistence/erased "<hash hex>" (docs/fact.md).
+std::string erased_value(const fact::Digest& h) {
+    edn::Encoder enc;
+    enc.begin_tagged("persistence/erased");
+    enc.string(hash::to_hex(h));
     enc.end();
-    return true;
+    return enc.finish().take();
 }
+
+// One pull: the datom scan and the value reader are opened once and shared by every
+// entity it visits (refs are expanded after their entity's scan has finished).
+class Puller {
+   public:
+    explicit Puller(const PullPoint& at) : at_(at) {
+        const pg::FactRelations& r = pg::fact_relations();
+        scan_ = static_cast<pg::DatomScan*>(pg::palloc_or_throw(sizeof(pg::DatomScan)));
+        names_ = static_cast<pg::DatomScan*>(pg::palloc_or_throw(sizeof(pg::DatomScan)));
+        txs_ = static_cast<pg::DatomScan*>(pg::palloc_or_throw(sizeof(pg::DatomScan)));
+        values_ = static_cast<pg::ValueReader*>(pg::palloc_or_throw(sizeof(pg::ValueReader)));
+        pg::call_pg([&] {
+            pg::datom_scan_open(scan_, r.datoms_eavt, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
+            pg::datom_scan_open(names_, r.datoms_ea, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
+            pg::datom_scan_open(txs_, r.datoms_tx, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
+            pg::value_reader_open(values_);
+        });
+        hi_ = std::min(at.max_tx, newest_tx());
+    }
+    // Not a destructor: on an error the transaction abort releases the scan and relations.
+    void close() {
+        pg::call_pg([&] {
+            pg::value_reader_close(values_);
+            pg::datom_scan_close(names_);
+            pg::datom_scan_close(txs_);
+            pg::datom_scan_close(scan_);
+        });
+    }
+
+    // Appends the entity's map to enc; false (nothing appended) if it has no attribute.
+    bool pull(edn::Encoder& enc, const std::string& e, int depth) {
+        std::vector<PulledAttribute> attrs = attributes(e);
+        if (attrs.empty()) return false;
+        enc.begin(edn::Tag::map);
+        enc.keyword("db/id");
+        enc.string(e);
+        for (const auto& p : attrs) {
+            enc.keyword(std::string_view(p.a).substr(1));
+            if (p.many) enc.begin(edn::Tag::vector);
+            for (const auto& bytes : p.values) {
+                edn::ValueRef v(reinterpret_cast<const uint8_t*>(bytes.data()));
+                bool expanded = false;
+                if (p.ref && depth > 0 && v.tag() == edn::Tag::string)
+                    expanded = pull(enc, std::string(v.as_text()), depth - 1);
+                if (!expanded) enc.raw(v);
+            }
+            if (p.many) enc.end();
+        }
+        enc.end();
+        return true;
+    }
+
+   private:
+    std::string value(const fact::Digest& h) {
+        Datum d = pg::call_pg([&] { return pg::value_reader_get(values_, h.data()); });
+        if (d == 0) return erased_value(h);
+        edn::ValueRef v = pg::edn_view(d);
+        return std::string(reinterpret_cast<const char*>(v.data()), v.size());
+    }
+
+    // An entity's attributes, from the index entries of datoms_ea alone (one per datom
+    // that opened an (e, a), on any branch, visible or not: a superset, which the reads
+    // below narrow down to what the point sees).
+    std::vector<std::string> attribute_names(const std::string& e) {
+        std::vector<std::string> names;
+        pg::call_pg([&] {
+            ScanKeyData key;
+            pg::key_text_eq(&key, 1, e.data(), int(e.size()));
+            pg::datom_scan_start_keys(names_, &key, 1, ForwardScanDirection);
+            Datum cols[2];
+            bool isnull[2];
+            while (pg::datom_scan_next_entry(names_, cols, isnull)) {
+                text* a = DatumGetTextPP(cols[1]);
+                std::string_view name(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a));
+                if (names.empty() || names.back() != name) names.emplace_back(name);
+            }
+        });
+        return names;
+    }
+
+    // The newest tx in the datoms table (any branch, visible or not), or 0 if empty.
+    int64 newest_tx() {
+        return pg::call_pg([&] {
+            pg::datom_scan_start_keys(txs_, nullptr, 0, BackwardScanDirection);
+            Datum cols[1];
+            bool isnull[1];
+            return pg::datom_scan_next_entry(txs_, cols, isnull) ? DatumGetInt64(cols[0]) : int64(0);
+        });
+    }
+
+    // Feeds the (e, a) datoms with tx <= `hi` to `values`, newest first, until it has
+    // seen enough. The B-tree reads the whole leaf page below its starting point before
+    // it returns the first entry, and (e, a) may have hundreds of entries there; a lower
+    // tx bound ends that read early. So the walk goes in windows of growing width below
+    // `hi`: a value changed recently costs a short read, an old one two more descents.
+    void feed(const std::string& e, const std::string& a, int64 hi, fact::ValuesAt& values) {
+        for (int64 width : {int64(64), int64(4096), int64(0)}) {
+            bool bounded = width != 0 && hi >= width;
+            int64 lo = bounded ? hi - width + 1 : 0;
+            ScanKeyData keys[4];
+            pg::RawDatom raw;
+            bool more = pg::call_pg([&] {
+                pg::key_text_eq(&keys[0], 1, e.data(), int(e.size()));
+                pg::key_text_eq(&keys[1], 2, a.data(), int(a.size()));
+                pg::key_int8_le(&keys[2], 3, hi);
+                if (bounded) pg::key_int8_ge(&keys[3], 3, lo);
+                pg::datom_scan_start(scan_, keys, bounded ? 4 : 3, BackwardScanDirection);
+                return pg::datom_scan_next(scan_, &raw);
+            });
+            while (more) {
+                if (!values.feed(pg::stored_datom(raw))) return;
+                more = pg::call_pg([&] { return pg::datom_scan_next(scan_, &raw); });
+            }
+            if (!bounded) return;
+            hi = lo - 1;
+        }
+    }
+
+    // Each attribute's values at the point.
+    std::vector<PulledAttribute> attributes(const std::string& e) {
+        std::vector<PulledAttribute> out;
+        for (const std::string& a : attribute_names(e)) {
+            fact::Attribute def = pg::lookup_attribute(a);
+            fact::ValuesAt values(at_.at, def.many);
+            feed(e, a, hi_, values);
+            std::vector<fact::Piece> present = values.values();
+            if (present.empty()) continue;
+            PulledAttribute p;
+            p.a = a;
+            p.many = def.many;
+            p.ref = def.type == fact::ValueType::ref;
+            for (const auto& piece : present) p.values.push_back(value(piece.vhash));
+            if (p.many)
+                std::sort(p.values.begin(), p.values.end(), [](const std::string& x, const std::string& y) {
+                    return edn::compare(edn::ValueRef(reinterpret_cast<const uint8_t*>(x.data())),
+                                        edn::ValueRef(reinterpret_cast<const uint8_t*>(y.data()))) < 0;
+                });
+            out.push_back(std::move(p));
+        }
+        return out;
+    }
+
+    PullPoint at_;
+    int64 hi_;              // the newest tx a read can see: min(as-of point, newest tx)
+    pg::DatomScan* scan_;   // datoms (EAVT)
+    pg::DatomScan* names_;  // datoms_ea entries (attribute names)
+    pg::DatomScan* txs_;    // datoms_tx entries (the newest tx)
+    pg::ValueReader* values_;
+};
 
 }  // namespace
 
@@ -201,7 +270,10 @@ PERSISTENCE_FUNCTION(persistence_entity) {
     at.at = pg::micros_from_timestamptz(when);
     std::string e(VARDATA_ANY(e_text), VARSIZE_ANY_EXHDR(e_text));
     edn::Encoder enc(pg::edn_limits());
-    if (!pull(enc, e, at, depth)) PG_RETURN_NULL();
+    Puller puller(at);
+    bool found = puller.pull(enc, e, depth);
+    puller.close();
+    if (!found) PG_RETURN_NULL();
     return pg::edn_result(enc.finish());
 }
 
@@ -215,7 +287,7 @@ PERSISTENCE_FUNCTION(persistence_value) {
     if (v == 0) {
         fact::Digest d;
         memcpy(d.data(), hash, 32);
-        return pg::edn_datum(fetch_value(d));
+        return pg::edn_datum(erased_value(d));
     }
     PG_RETURN_DATUM(v);
 }

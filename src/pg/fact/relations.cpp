@@ -47,6 +47,8 @@ const FactRelations& fact_relations() {
     r.value_store_pkey = lookup("value_store_pkey", r.schema);
     r.datoms = lookup("datoms", r.schema);
     r.datoms_eavt = lookup("datoms_eavt", r.schema);
+    r.datoms_ea = lookup("datoms_ea", r.schema);
+    r.datoms_tx = lookup("datoms_tx", r.schema);
     r.datoms_avet = lookup("datoms_avet", r.schema);
     r.tx_seq = lookup("tx_seq", r.schema);
     cached = r;

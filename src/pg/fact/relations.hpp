@@ -11,7 +11,7 @@ struct FactRelations {
     Oid branches, branches_name;
     Oid transactions, transactions_pkey;
     Oid value_store, value_store_pkey;
-    Oid datoms, datoms_eavt, datoms_avet;
+    Oid datoms, datoms_eavt, datoms_avet, datoms_ea, datoms_tx;
     Oid tx_seq;
 };
 
@@ -21,7 +21,7 @@ const FactRelations& fact_relations();
 // Column numbers of persistence.datoms (checked against the catalog on lookup).
 enum DatomColumn : int {
     col_e = 1, col_a, col_vh, col_ref, col_tx, col_branch, col_valid_from, col_valid_to, col_is_assert,
-    col_hash, datom_columns = col_hash
+    col_hash, col_opens_ea, datom_columns = col_opens_ea
 };
 
 }  // namespace persistence::pg

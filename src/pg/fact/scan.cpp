@@ -7,6 +7,7 @@ extern "C" {
 #include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/itup.h"
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -81,13 +82,32 @@ void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, 
     s->direction = BackwardScanDirection;
 }
 
-void datom_scan_start(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction) {
-    if (s->scan == nullptr || s->scan->numberOfKeys != nkeys) {
+namespace {
+
+void start(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction, bool keys_only) {
+    if (s->scan == nullptr || s->scan->numberOfKeys != nkeys || s->scan->xs_want_itup != keys_only) {
         if (s->scan != nullptr) index_endscan(s->scan);
         s->scan = index_beginscan(s->heap, s->index, SnapshotAny, nkeys, 0);
+        s->scan->xs_want_itup = keys_only;  // before the rescan, which sizes its buffers
     }
     index_rescan(s->scan, keys, nkeys, nullptr, 0);
     s->direction = direction;
+}
+
+}  // namespace
+
+void datom_scan_start(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction) {
+    start(s, keys, nkeys, direction, false);
+}
+
+void datom_scan_start_keys(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction) {
+    start(s, keys, nkeys, direction, true);
+}
+
+bool datom_scan_next_entry(DatomScan* s, Datum* values, bool* isnull) {
+    if (index_getnext_tid(s->scan, s->direction) == nullptr) return false;
+    index_deform_tuple(s->scan->xs_itup, s->scan->xs_itupdesc, values, isnull);
+    return true;
 }
 
 bool datom_scan_next(DatomScan* s, RawDatom* out) {
@@ -136,6 +156,10 @@ void key_bytea_eq(ScanKey k, AttrNumber att, const uint8* b, int len) {
 
 void key_int8_le(ScanKey k, AttrNumber att, int64 v) {
     ScanKeyInit(k, att, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(v));
+}
+
+void key_int8_ge(ScanKey k, AttrNumber att, int64 v) {
+    ScanKeyInit(k, att, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(v));
 }
 
 Snapshot latest_snapshot() { return RegisterSnapshot(GetLatestSnapshot()); }

@@ -61,13 +61,21 @@ void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, 
 // (Re)starts the walk with these keys (text keys compare in the "C" collation).
 void datom_scan_start(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction);
 bool datom_scan_next(DatomScan* s, RawDatom* out);
+// A walk over the index entries alone: datom_scan_next_entry gives the next entry's
+// index columns (values/isnull sized for the index's columns) without reading the heap,
+// whatever the entry's visibility, tx or branch. For finding which keys exist and how
+// recent they are (entity() finds an entity's attributes so). Text values point into
+// the entry and live until the next call.
+void datom_scan_start_keys(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction);
+bool datom_scan_next_entry(DatomScan* s, Datum* values, bool* isnull);
 void datom_scan_close(DatomScan* s);
 
-// Key helpers: equality on a text or bytea column, and an int8 comparison.
+// Key helpers: equality on a text or bytea column, and int8 comparisons.
 void key_text_eq(ScanKey k, AttrNumber att, const char* s, int len);
 void key_text_lt(ScanKey k, AttrNumber att, const char* s, int len);
 void key_bytea_eq(ScanKey k, AttrNumber att, const uint8* b, int len);
 void key_int8_le(ScanKey k, AttrNumber att, int64 v);
+void key_int8_ge(ScanKey k, AttrNumber att, int64 v);
 
 // A snapshot that sees everything committed now, plus this transaction's own writes;
 // registered (free it with UnregisterSnapshot).

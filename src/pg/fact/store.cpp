@@ -124,9 +124,20 @@ DatomScan* PgStore::scan_for(Oid index) {
 void PgStore::walk(DatomScan* s, ScanKey keys, int nkeys, const fact::DatomSink& sink) {
     call_pg([&] { datom_scan_start(s, keys, nkeys, BackwardScanDirection); });
     RawDatom raw;
+    std::string pair;
     while (call_pg([&] { return datom_scan_next(s, &raw); })) {
+        pair.assign(raw.e, size_t(raw.e_len)).push_back('\0');
+        pair.append(raw.a, size_t(raw.a_len));
+        seen_.insert(pair);
         if (!sink(stored_datom(raw))) break;
     }
+}
+
+bool PgStore::saw(const std::string& e, const std::string& a) const {
+    std::string pair = e;
+    pair.push_back('\0');
+    pair += a;
+    return seen_.count(pair) != 0;
 }
 
 void PgStore::scan_ea(const std::string& e, const std::string& a, const fact::DatomSink& sink) {

@@ -5,6 +5,7 @@
 #include "persistence/fact/planner.hpp"
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "pg/fact/scan.hpp"
@@ -32,6 +33,11 @@ class PgStore final : public fact::StateSource {
     // Releases scans and snapshots (call on success; on error the abort cleans up).
     void close();
 
+    // Did any scan of this transact see a datom of (e, a)? The planner reads every
+    // (e, a) it writes after taking its lock, so "no" means the write opens the pair
+    // (persistence.datoms.opens_ea).
+    bool saw(const std::string& e, const std::string& a) const;
+
    private:
     DatomScan* scan_for(Oid index);
     void walk(DatomScan* s, ScanKey keys, int nkeys, const fact::DatomSink& sink);
@@ -42,6 +48,7 @@ class PgStore final : public fact::StateSource {
     bool locked_ = false;         // conflict checks apply only to reads after lock()
     DatomScan* eavt_ = nullptr;
     DatomScan* avet_ = nullptr;
+    std::unordered_set<std::string> seen_;  // e '\0' a of every datom read
 };
 
 // Transaction-scoped advisory locks in persistence's own lock spaces (docs/fact.md):

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "pg/boundary.hpp"
@@ -46,10 +48,12 @@ Datum text_datum(const std::string& s) {
 }
 
 void write_datoms(const std::vector<fact::NewDatom>& datoms, const std::vector<hash::Digest>& hashes, int64 tx,
-                  int32 branch) {
+                  int32 branch, const PgStore& store) {
     RowWriter writer(fact_relations().datoms);
+    std::unordered_set<std::string> opened;  // e '\0' a flagged in this transaction
     for (size_t i = 0; i < datoms.size(); ++i) {
         const fact::NewDatom& d = datoms[i];
+        bool opens = !store.saw(d.e, d.a) && opened.insert(d.e + '\0' + d.a).second;
         Datum row[datom_columns];
         bool nulls[datom_columns] = {};
         row[col_e - 1] = text_datum(d.e);
@@ -68,6 +72,7 @@ void write_datoms(const std::vector<fact::NewDatom>& datoms, const std::vector<h
             row[col_valid_to - 1] = TimestampTzGetDatum(timestamptz_from_micros(d.valid.to));
         row[col_is_assert - 1] = BoolGetDatum(d.is_assert);
         row[col_hash - 1] = bytea_datum(hashes[i].data(), hashes[i].size());
+        row[col_opens_ea - 1] = BoolGetDatum(opens);
         writer.insert(row, nulls);
     }
     writer.close();
@@ -114,7 +119,7 @@ int64 run_transact(const TransactArgs& args) {
     hash::Digest root = hash::merkle_root(leaves);
 
     store_new_values(datoms);
-    write_datoms(datoms, hashes, tx, args.branch);
+    write_datoms(datoms, hashes, tx, args.branch, store);
     write_transaction(tx, args.branch, now, args.provenance, int32(datoms.size()), root);
     if (args.parse.allow_system) note_schema_change();
     // Later statements and later transact() calls in this statement see these datoms.

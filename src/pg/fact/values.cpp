@@ -57,25 +57,40 @@ bool value_present(Relation heap, Relation index, const uint8* hash) {
 
 }  // namespace
 
-Datum value_lookup(const uint8* hash) {
-    const FactRelations& r = fact_relations();
-    Relation heap = table_open(r.value_store, AccessShareLock);
-    Relation index = index_open(r.value_store_pkey, AccessShareLock);
+void value_reader_open(ValueReader* r) {
+    const FactRelations& rel = fact_relations();
+    r->heap = table_open(rel.value_store, AccessShareLock);
+    r->index = index_open(rel.value_store_pkey, AccessShareLock);
+    r->scan = index_beginscan(r->heap, r->index, SnapshotSelf, 1, 0);
+    r->slot = table_slot_create(r->heap, nullptr);
+}
+
+Datum value_reader_get(ValueReader* r, const uint8* hash) {
     ScanKeyData key;
     ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_BYTEAEQ, PointerGetDatum(hash_bytea(hash)));
-    IndexScanDesc scan = index_beginscan(heap, index, SnapshotSelf, 1, 0);
-    index_rescan(scan, &key, 1, nullptr, 0);
-    TupleTableSlot* slot = table_slot_create(heap, nullptr);
+    index_rescan(r->scan, &key, 1, nullptr, 0);
     Datum result = 0;
-    if (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+    if (index_getnext_slot(r->scan, ForwardScanDirection, r->slot)) {
         bool isnull;
-        Datum v = slot_getattr(slot, 2, &isnull);
+        Datum v = slot_getattr(r->slot, 2, &isnull);
         if (!isnull) result = PointerGetDatum(PG_DETOAST_DATUM_COPY(v));
     }
-    ExecDropSingleTupleTableSlot(slot);
-    index_endscan(scan);
-    index_close(index, AccessShareLock);
-    table_close(heap, AccessShareLock);
+    ExecClearTuple(r->slot);
+    return result;
+}
+
+void value_reader_close(ValueReader* r) {
+    ExecDropSingleTupleTableSlot(r->slot);
+    index_endscan(r->scan);
+    index_close(r->index, AccessShareLock);
+    table_close(r->heap, AccessShareLock);
+}
+
+Datum value_lookup(const uint8* hash) {
+    ValueReader r;
+    value_reader_open(&r);
+    Datum result = value_reader_get(&r, hash);
+    value_reader_close(&r);
     return result;
 }
 
