@@ -33,6 +33,7 @@ CREATE TABLE @extschema@.transactions (
     merkle_root bytea NOT NULL
 );
 CREATE INDEX transactions_time ON @extschema@.transactions (branch_id, tx_time, tx);
+CREATE INDEX transactions_branch ON @extschema@.transactions (branch_id, tx);
 
 -- Values, content-addressed: hash = edn_hash(v), each value stored once.
 CREATE TABLE @extschema@.value_store (
@@ -85,8 +86,15 @@ END $$;
 REVOKE ALL ON SEQUENCE @extschema@.tx_seq FROM PUBLIC;
 
 -- Internal helpers --------------------------------------------------------------
+-- VOLATILE although it only reads: the planner evaluates STABLE functions while it
+-- estimates, with a snapshot that may not yet see a branch created by the previous
+-- statement of the same function, and this one raises 42704 for an unknown branch.
 CREATE FUNCTION @extschema@._branch_id(branch text) RETURNS integer
-    AS 'MODULE_PATHNAME', 'persistence_branch_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'persistence_branch_id' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+-- What a branch sees (docs/branch.md): a datom or transaction of branch_id b with tx t is
+-- visible iff a row (b, m) has t <= m. Every reader joins against it.
+CREATE FUNCTION @extschema@._branch_view(branch text) RETURNS TABLE (branch_id integer, max_tx bigint)
+    AS 'MODULE_PATHNAME', 'persistence_branch_view' LANGUAGE C STABLE PARALLEL SAFE ROWS 2;
 -- The value of a hash: committed or the caller's own, whatever the snapshot (values are
 -- timeless, and a concurrent transaction may have stored one this transaction refers to).
 CREATE FUNCTION @extschema@._value(hash bytea) RETURNS @extschema@.edn
@@ -109,10 +117,12 @@ CREATE FUNCTION @extschema@._tx_time_checked(t bigint, branch text) RETURNS time
     AS $$
     DECLARE result timestamptz;
     BEGIN
-        SELECT x.tx_time INTO result FROM @extschema@.transactions x
-        WHERE x.tx = t AND x.branch_id = @extschema@._branch_id(branch);
+        SELECT x.tx_time INTO result
+        FROM @extschema@.transactions x
+        JOIN @extschema@._branch_view(branch) bv ON bv.branch_id = x.branch_id AND x.tx <= bv.max_tx
+        WHERE x.tx = t;
         IF result IS NULL THEN
-            RAISE EXCEPTION 'transaction % does not exist on branch "%"', t, branch
+            RAISE EXCEPTION 'transaction % is not visible on branch "%"', t, branch
                 USING ERRCODE = '22023',
                       HINT = 'persistence.resolve_tx(timestamptz) finds the tx of a point in time.';
         END IF;
@@ -135,7 +145,8 @@ CREATE FUNCTION @extschema@.resolve_tx(t timestamptz, branch text DEFAULT 'main'
     SET search_path = pg_catalog, pg_temp
     AS $$
         SELECT x.tx FROM @extschema@.transactions x
-        WHERE x.branch_id = @extschema@._branch_id(branch) AND x.tx_time <= t
+        JOIN @extschema@._branch_view(branch) bv ON bv.branch_id = x.branch_id AND x.tx <= bv.max_tx
+        WHERE x.tx_time <= t
         ORDER BY x.tx_time DESC, x.tx DESC LIMIT 1
     $$;
 
@@ -151,8 +162,8 @@ CREATE FUNCTION @extschema@.valid_at(vt timestamptz, as_of bigint DEFAULT NULL, 
         SELECT d.e, d.a, @extschema@._value(d.vh), d.tx, x.tx_time, d.valid_from, d.valid_to, 'assert'
         FROM (SELECT DISTINCT ON (d.e, d.a, d.vh) d.*
               FROM @extschema@.datoms d
-              WHERE d.branch_id = @extschema@._branch_id(branch)
-                AND (as_of IS NULL OR d.tx <= as_of)
+              JOIN @extschema@._branch_view(branch) bv ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
+              WHERE (as_of IS NULL OR d.tx <= as_of)
                 AND d.valid_from <= vt AND (d.valid_to IS NULL OR d.valid_to > vt)
               ORDER BY d.e, d.a, d.vh, d.tx DESC, d.is_assert DESC) d
         JOIN @extschema@.transactions x ON x.tx = d.tx
@@ -205,8 +216,8 @@ CREATE FUNCTION @extschema@.history(entity text, attribute text DEFAULT NULL, br
     AS $$
         SELECT d.e, d.a, d.v, d.tx, d.tx_time, d.valid_from, d.valid_to, d.op
         FROM @extschema@._datom_rows d
+        JOIN @extschema@._branch_view(branch) bv ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
         WHERE d.e = entity AND (attribute IS NULL OR d.a = @extschema@._keyword_text(attribute))
-          AND d.branch_id = @extschema@._branch_id(branch)
         ORDER BY d.tx, d.is_assert, d.a, d.valid_from, 3
     $$;
 
@@ -219,7 +230,8 @@ CREATE FUNCTION @extschema@.since(t bigint, branch text DEFAULT 'main')
     AS $$
         SELECT d.e, d.a, d.v, d.tx, d.tx_time, d.valid_from, d.valid_to, d.op
         FROM @extschema@._datom_rows d
-        WHERE d.tx > t AND d.branch_id = @extschema@._branch_id(branch)
+        JOIN @extschema@._branch_view(branch) bv ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
+        WHERE d.tx > t
         ORDER BY d.tx, d.is_assert, d.e, d.a, d.valid_from, 3
     $$;
 CREATE FUNCTION @extschema@.since(t timestamptz, branch text DEFAULT 'main')
@@ -256,7 +268,6 @@ CREATE FUNCTION @extschema@.datoms(index text, components @extschema@.edn DEFAUL
         n integer;
         order_by text;
         cond text := '';
-        bid integer := @extschema@._branch_id(branch);
     BEGIN
         IF index IS NULL OR index NOT IN ('eavt', 'aevt', 'avet', 'vaet') THEN
             RAISE EXCEPTION 'unknown index %', coalesce(quote_literal(index), 'NULL')
@@ -290,8 +301,9 @@ CREATE FUNCTION @extschema@.datoms(index text, components @extschema@.edn DEFAUL
         RETURN QUERY EXECUTE format(
             'SELECT d.e, d.a, d.v, d.tx, d.tx_time, d.valid_from, d.valid_to, d.op
              FROM @extschema@._datom_rows d
-             WHERE d.branch_id = $1 %s ORDER BY %s, d.is_assert, d.valid_from', cond, order_by)
-            USING bid;
+             JOIN @extschema@._branch_view($1) bv ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
+             WHERE true %s ORDER BY %s, d.is_assert, d.valid_from', cond, order_by)
+            USING branch;
     END $$;
 
 -- An entity id from EDN: a string as is, a #uuid as its canonical text.

@@ -76,7 +76,7 @@ fact::Attribute read_attribute(const std::string& ident, int64 max_tx, fact::Mic
         const FactRelations& r = fact_relations();
         auto* s = static_cast<DatomScan*>(palloc_or_throw(sizeof(DatomScan)));
         Snapshot snap = call_pg([&] { return reader ? GetActiveSnapshot() : latest_snapshot(); });
-        call_pg([&] { datom_scan_open(s, r.datoms_eavt, snap, nullptr, schema_branch, max_tx); });
+        call_pg([&] { datom_scan_open(s, r.datoms_eavt, snap, nullptr, main_view(), max_tx); });
         ScanKeyData key;
         call_pg([&] {
             key_text_eq(&key, 1, ident.data(), int(ident.size()));

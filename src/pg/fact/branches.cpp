@@ -3,6 +3,8 @@
 
 #include "pg/fact/relations.hpp"
 
+#include <algorithm>
+
 extern "C" {
 #include "access/genam.h"
 #include "access/stratnum.h"
@@ -43,5 +45,71 @@ int32 branch_id(text* name) {
                         errhint("SELECT name FROM persistence.branches lists the branches.")));
     return id;
 }
+
+namespace {
+
+// parent_id and fork_tx of branch `id` (caller's snapshot); false if there is none.
+bool branch_row(int32 id, int32* parent, int64* fork_tx) {
+    const FactRelations& r = fact_relations();
+    Relation heap = table_open(r.branches, AccessShareLock);
+    Relation index = index_open(r.branches_pkey, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(id));
+    IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+    index_rescan(scan, &key, 1, nullptr, 0);
+    TupleTableSlot* slot = table_slot_create(heap, nullptr);
+    bool found = index_getnext_slot(scan, ForwardScanDirection, slot);
+    if (found) {
+        bool parent_null, fork_null;
+        Datum p = slot_getattr(slot, 3, &parent_null);
+        Datum f = slot_getattr(slot, 4, &fork_null);
+        *parent = parent_null ? 0 : DatumGetInt32(p);
+        *fork_tx = fork_null ? 0 : DatumGetInt64(f);
+    }
+    ExecDropSingleTupleTableSlot(slot);
+    index_endscan(scan);
+    index_close(index, AccessShareLock);
+    table_close(heap, AccessShareLock);
+    return found;
+}
+
+// Branches are created parent first, so a chain ends at main; the bound only guards a
+// damaged table against looping.
+constexpr int max_branch_depth = 100000;
+
+}  // namespace
+
+BranchView branch_view_of(int32 id) {
+    BranchView view;
+    view.id = id;
+    view.nsegs = 0;
+    int capacity = 4;
+    view.segs = static_cast<BranchSegment*>(palloc(sizeof(BranchSegment) * capacity));
+    int32 current = id;
+    int64 limit = PG_INT64_MAX;
+    while (current != 0) {
+        if (view.nsegs == max_branch_depth)
+            ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("branch %d has a cyclic parent chain", id)));
+        int32 parent;
+        int64 fork_tx;
+        if (current == 1) {
+            parent = 0;  // main: the root, id 1 from the start
+            fork_tx = 0;
+        } else if (!branch_row(current, &parent, &fork_tx)) {
+            ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("branch %d does not exist", current),
+                            errhint("SELECT * FROM persistence.branches() lists the branches.")));
+        }
+        if (view.nsegs == capacity) {
+            capacity *= 2;
+            view.segs = static_cast<BranchSegment*>(repalloc(view.segs, sizeof(BranchSegment) * capacity));
+        }
+        view.segs[view.nsegs++] = BranchSegment{current, limit};
+        limit = std::min(limit, fork_tx);
+        current = parent;
+    }
+    return view;
+}
+
+BranchView branch_view(text* name) { return branch_view_of(branch_id(name)); }
 
 }  // namespace persistence::pg

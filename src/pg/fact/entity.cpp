@@ -64,7 +64,7 @@ bool tx_info(int64 tx, TimestampTz* time, int32* branch) {
 }
 
 struct PullPoint {
-    int32 branch;
+    pg::BranchView view;
     int64 max_tx;
     fact::Micros at;
 };
@@ -97,9 +97,9 @@ class Puller {
         txs_ = static_cast<pg::DatomScan*>(pg::palloc_or_throw(sizeof(pg::DatomScan)));
         values_ = static_cast<pg::ValueReader*>(pg::palloc_or_throw(sizeof(pg::ValueReader)));
         pg::call_pg([&] {
-            pg::datom_scan_open(scan_, r.datoms_eavt, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
-            pg::datom_scan_open(names_, r.datoms_ea, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
-            pg::datom_scan_open(txs_, r.datoms_tx, GetActiveSnapshot(), nullptr, at.branch, at.max_tx);
+            pg::datom_scan_open(scan_, r.datoms_eavt, GetActiveSnapshot(), nullptr, at.view, at.max_tx);
+            pg::datom_scan_open(names_, r.datoms_ea, GetActiveSnapshot(), nullptr, at.view, at.max_tx);
+            pg::datom_scan_open(txs_, r.datoms_tx, GetActiveSnapshot(), nullptr, at.view, at.max_tx);
             pg::value_reader_open(values_);
         });
         hi_ = std::min(at.max_tx, newest_tx());
@@ -245,7 +245,7 @@ PERSISTENCE_FUNCTION(persistence_entity) {
                         errhint("Leave it out for 'main'.")));
     text* e_text = PG_GETARG_TEXT_PP(0);
     PullPoint at;
-    at.branch = pg::branch_id(PG_GETARG_TEXT_PP(4));
+    at.view = pg::branch_view(PG_GETARG_TEXT_PP(4));
     at.max_tx = PG_ARGISNULL(1) ? PG_INT64_MAX : PG_GETARG_INT64(1);
     int depth = PG_ARGISNULL(3) ? 1 : PG_GETARG_INT32(3);
     if (depth < 0 || depth > max_pull_depth)
@@ -264,6 +264,11 @@ PERSISTENCE_FUNCTION(persistence_entity) {
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                             errmsg("transaction %lld does not exist", (long long)at.max_tx),
                             errhint("persistence.resolve_tx(timestamptz) finds the tx of a point in time.")));
+        if (!pg::view_sees(at.view, tx_branch, at.max_tx))
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("transaction %lld is not visible on branch \"%s\"", (long long)at.max_tx,
+                                   text_to_cstring(PG_GETARG_TEXT_PP(4))),
+                            errhint("A branch sees its own transactions and its base's up to the fork point.")));
     }
     if (TIMESTAMP_NOT_FINITE(when))
         ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("valid_at must be finite")));

@@ -40,7 +40,7 @@ int64 transact_common(FunctionCallInfo fcinfo, Datum tx_data, Datum provenance, 
     require_arg(fcinfo, 1, "branch");
     pg::TransactArgs args;
     args.tx_data = pg::edn_view(tx_data);
-    args.branch = pg::branch_id(PG_GETARG_TEXT_PP(1));
+    args.branch = pg::branch_view(PG_GETARG_TEXT_PP(1));
     args.provenance = provenance;
     args.valid_from = valid_from_arg(fcinfo, 3);
     args.parse.json = json;
@@ -68,7 +68,7 @@ PERSISTENCE_FUNCTION(persistence_transact_jsonb) {
 PERSISTENCE_FUNCTION(persistence_transact_schema) {
     pg::TransactArgs args;
     args.tx_data = pg::edn_arg(fcinfo, 0);
-    args.branch = 1;
+    args.branch = pg::main_view();
     args.parse.allow_system = true;
     PG_RETURN_INT64(pg::run_transact(args));
 }

@@ -40,6 +40,7 @@ const FactRelations& fact_relations() {
     FactRelations r;
     r.schema = get_namespace_oid("persistence", false);
     r.branches = lookup("branches", r.schema);
+    r.branches_pkey = lookup("branches_pkey", r.schema);
     r.branches_name = lookup("branches_name_key", r.schema);
     r.transactions = lookup("transactions", r.schema);
     r.transactions_pkey = lookup("transactions_pkey", r.schema);

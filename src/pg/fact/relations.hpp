@@ -8,7 +8,7 @@ namespace persistence::pg {
 
 struct FactRelations {
     Oid schema;
-    Oid branches, branches_name;
+    Oid branches, branches_pkey, branches_name;
     Oid transactions, transactions_pkey;
     Oid value_store, value_store_pkey;
     Oid datoms, datoms_eavt, datoms_avet, datoms_ea, datoms_tx;

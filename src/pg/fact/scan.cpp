@@ -66,7 +66,8 @@ void text_field(TupleTableSlot* slot, int att, const char** p, int* len) {
 
 }  // namespace
 
-void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, int32 branch, int64 max_tx) {
+void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, const BranchView& view,
+                     int64 max_tx) {
     const FactRelations& r = fact_relations();
     s->heap = table_open(r.datoms, AccessShareLock);
     if (RelationGetDescr(s->heap)->natts != datom_columns)
@@ -77,7 +78,7 @@ void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, 
     s->slot = table_slot_create(s->heap, nullptr);
     s->see = see;
     s->check = check;
-    s->branch = branch;
+    s->view = view;
     s->max_tx = max_tx;
     s->direction = BackwardScanDirection;
 }
@@ -115,7 +116,7 @@ bool datom_scan_next(DatomScan* s, RawDatom* out) {
         bool isnull;
         int64 tx = DatumGetInt64(slot_getattr(s->slot, col_tx, &isnull));
         int32 branch = DatumGetInt32(slot_getattr(s->slot, col_branch, &isnull));
-        if (tx > s->max_tx || branch != s->branch) continue;
+        if (tx > s->max_tx || !view_sees(s->view, branch, tx)) continue;
         if (!tuple_visible(s)) continue;
         out->tx = tx;
         out->branch = branch;

@@ -12,6 +12,7 @@
 // while C++ objects are alive. Nothing here allocates C++ objects.
 #pragma once
 
+#include "pg/fact/branches.hpp"
 #include "pg/pg_headers.hpp"
 
 extern "C" {
@@ -51,12 +52,12 @@ struct DatomScan {
     TupleTableSlot* slot;
     Snapshot see;     // which tuples are visible
     Snapshot check;   // transact under RR/SERIALIZABLE: the transaction's snapshot; else nullptr
-    int32 branch;     // only datoms of this branch
+    BranchView view;  // only datoms this branch view sees
     int64 max_tx;     // only datoms with tx <= max_tx
     ScanDirection direction;
 };
 
-void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, int32 branch,
+void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, const BranchView& view,
                      int64 max_tx);
 // (Re)starts the walk with these keys (text keys compare in the "C" collation).
 void datom_scan_start(DatomScan* s, ScanKey keys, int nkeys, ScanDirection direction);

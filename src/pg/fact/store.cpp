@@ -72,7 +72,7 @@ fact::StoredDatom stored_datom(const RawDatom& raw) {
     return d;
 }
 
-PgStore::PgStore(int32 branch) : branch_(branch) {
+PgStore::PgStore(const BranchView& view) : view_(view) {
     latest_ = call_pg([] { return latest_snapshot(); });
     if (IsolationUsesXactSnapshot()) check_ = call_pg([] { return GetActiveSnapshot(); });
 }
@@ -113,7 +113,7 @@ DatomScan* PgStore::scan_for(Oid index) {
     DatomScan*& s = index == fact_relations().datoms_eavt ? eavt_ : avet_;
     if (s == nullptr) {
         auto* fresh = static_cast<DatomScan*>(palloc_or_throw(sizeof(DatomScan)));
-        call_pg([&] { datom_scan_open(fresh, index, latest_, nullptr, branch_, PG_INT64_MAX); });
+        call_pg([&] { datom_scan_open(fresh, index, latest_, nullptr, view_, PG_INT64_MAX); });
         s = fresh;
     }
     s->see = latest_;

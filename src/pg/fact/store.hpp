@@ -17,7 +17,7 @@ fact::StoredDatom stored_datom(const RawDatom& raw);
 
 class PgStore final : public fact::StateSource {
    public:
-    explicit PgStore(int32 branch);
+    explicit PgStore(const BranchView& view);
     ~PgStore() override;
     PgStore(const PgStore&) = delete;
     PgStore& operator=(const PgStore&) = delete;
@@ -42,7 +42,7 @@ class PgStore final : public fact::StateSource {
     DatomScan* scan_for(Oid index);
     void walk(DatomScan* s, ScanKey keys, int nkeys, const fact::DatomSink& sink);
 
-    int32 branch_;
+    BranchView view_;
     Snapshot latest_ = nullptr;   // registered; retaken after each lock() call
     Snapshot check_ = nullptr;    // RR/SERIALIZABLE: the transaction snapshot
     bool locked_ = false;         // conflict checks apply only to reads after lock()

@@ -119,8 +119,8 @@ int64 run_transact(const TransactArgs& args) {
     hash::Digest root = hash::merkle_root(leaves);
 
     store_new_values(datoms);
-    write_datoms(datoms, hashes, tx, args.branch, store);
-    write_transaction(tx, args.branch, now, args.provenance, int32(datoms.size()), root);
+    write_datoms(datoms, hashes, tx, args.branch.id, store);
+    write_transaction(tx, args.branch.id, now, args.provenance, int32(datoms.size()), root);
     if (args.parse.allow_system) note_schema_change();
     // Later statements and later transact() calls in this statement see these datoms.
     call_pg([] { CommandCounterIncrement(); });

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "pg/fact/branches.hpp"
 #include "pg/pg_headers.hpp"
 
 extern "C" {
@@ -16,7 +17,7 @@ namespace persistence::pg {
 
 struct TransactArgs {
     edn::ValueRef tx_data;
-    int32 branch = 1;
+    BranchView branch = main_view();  // written to branch.id, read through the view
     Datum provenance = 0;                 // an edn Datum, or 0 for NULL
     std::optional<TimestampTz> valid_from;
     fact::ParseOptions parse;
