@@ -69,20 +69,26 @@ CREATE INDEX datoms_valid ON @extschema@.datoms (valid_from, valid_to);
 CREATE INDEX datoms_tx    ON @extschema@.datoms (tx);
 CREATE INDEX datoms_ea    ON @extschema@.datoms (e, a) WHERE opens_ea;
 
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['branches', 'transactions', 'value_store', 'datoms'] LOOP
-        EXECUTE format('CREATE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE ON @extschema@.%I
+-- Makes a log table append-only (the triggers above, ENABLE ALWAYS) and readable by all.
+-- Every module's log tables go through it at install time.
+CREATE FUNCTION @extschema@._make_append_only(t regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    BEGIN
+        EXECUTE format('CREATE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE ON %s
                         FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._refuse_change()', t);
-        EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON @extschema@.%I
+        EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON %s
                         FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._refuse_change()', t);
-        EXECUTE format('ALTER TABLE @extschema@.%I ENABLE ALWAYS TRIGGER refuse_update_delete', t);
-        EXECUTE format('ALTER TABLE @extschema@.%I ENABLE ALWAYS TRIGGER refuse_truncate', t);
-        EXECUTE format('REVOKE ALL ON @extschema@.%I FROM PUBLIC', t);
-        EXECUTE format('GRANT SELECT ON @extschema@.%I TO PUBLIC', t);
-    END LOOP;
-END $$;
+        EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER refuse_update_delete', t);
+        EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER refuse_truncate', t);
+        EXECUTE format('REVOKE ALL ON %s FROM PUBLIC', t);
+        EXECUTE format('GRANT SELECT ON %s TO PUBLIC', t);
+    END $$;
+REVOKE ALL ON FUNCTION @extschema@._make_append_only(regclass) FROM PUBLIC;
+SELECT @extschema@._make_append_only(t::regclass)
+FROM unnest(ARRAY['@extschema@.branches', '@extschema@.transactions', '@extschema@.value_store',
+                  '@extschema@.datoms']) AS t;
 REVOKE ALL ON SEQUENCE @extschema@.tx_seq FROM PUBLIC;
 
 -- Internal helpers --------------------------------------------------------------

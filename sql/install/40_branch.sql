@@ -26,19 +26,8 @@ CREATE TABLE @extschema@.merge_sources (
 );
 CREATE INDEX merge_sources_source ON @extschema@.merge_sources (source_tx);
 
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['merges', 'merge_sources'] LOOP
-        EXECUTE format('CREATE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE ON @extschema@.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._refuse_change()', t);
-        EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON @extschema@.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._refuse_change()', t);
-        EXECUTE format('ALTER TABLE @extschema@.%I ENABLE ALWAYS TRIGGER refuse_update_delete', t);
-        EXECUTE format('ALTER TABLE @extschema@.%I ENABLE ALWAYS TRIGGER refuse_truncate', t);
-        EXECUTE format('GRANT SELECT ON @extschema@.%I TO PUBLIC', t);
-    END LOOP;
-END $$;
+SELECT @extschema@._make_append_only(t::regclass)
+FROM unnest(ARRAY['@extschema@.merges', '@extschema@.merge_sources']) AS t;
 
 -- The newest transaction a branch sees (0 when it sees none). One index probe per
 -- segment of its view (transactions_branch).

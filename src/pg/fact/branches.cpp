@@ -21,29 +21,17 @@ int32 branch_id(text* name) {
     // main is id 1 from the start and can never change.
     if (VARSIZE_ANY_EXHDR(name) == 4 && memcmp(VARDATA_ANY(name), "main", 4) == 0) return 1;
     const FactRelations& r = fact_relations();
-    Relation heap = table_open(r.branches, AccessShareLock);
-    Relation index = index_open(r.branches_name, AccessShareLock);
     ScanKeyData key;
     ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_TEXTEQ, PointerGetDatum(name));
-    key.sk_collation = index->rd_indcollation[0];
-    IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
-    index_rescan(scan, &key, 1, nullptr, 0);
-    TupleTableSlot* slot = table_slot_create(heap, nullptr);
-    int32 id = 0;
-    bool found = index_getnext_slot(scan, ForwardScanDirection, slot);
-    if (found) {
-        bool isnull;
-        id = DatumGetInt32(slot_getattr(slot, 1, &isnull));
-    }
-    ExecDropSingleTupleTableSlot(slot);
-    index_endscan(scan);
-    index_close(index, AccessShareLock);
-    table_close(heap, AccessShareLock);
+    const AttrNumber id_column = 1;
+    Datum id;
+    bool isnull;
+    bool found = lookup_row(r.branches, r.branches_name, &key, 1, &id_column, &id, &isnull);
     if (!found)
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
                         errmsg("branch \"%s\" does not exist", text_to_cstring(name)),
                         errhint("SELECT name FROM persistence.branches lists the branches.")));
-    return id;
+    return DatumGetInt32(id);
 }
 
 namespace {
@@ -51,26 +39,15 @@ namespace {
 // parent_id and fork_tx of branch `id` (caller's snapshot); false if there is none.
 bool branch_row(int32 id, int32* parent, int64* fork_tx) {
     const FactRelations& r = fact_relations();
-    Relation heap = table_open(r.branches, AccessShareLock);
-    Relation index = index_open(r.branches_pkey, AccessShareLock);
     ScanKeyData key;
     ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(id));
-    IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
-    index_rescan(scan, &key, 1, nullptr, 0);
-    TupleTableSlot* slot = table_slot_create(heap, nullptr);
-    bool found = index_getnext_slot(scan, ForwardScanDirection, slot);
-    if (found) {
-        bool parent_null, fork_null;
-        Datum p = slot_getattr(slot, 3, &parent_null);
-        Datum f = slot_getattr(slot, 4, &fork_null);
-        *parent = parent_null ? 0 : DatumGetInt32(p);
-        *fork_tx = fork_null ? 0 : DatumGetInt64(f);
-    }
-    ExecDropSingleTupleTableSlot(slot);
-    index_endscan(scan);
-    index_close(index, AccessShareLock);
-    table_close(heap, AccessShareLock);
-    return found;
+    const AttrNumber columns[2] = {3, 4};  // parent_id, fork_tx
+    Datum values[2];
+    bool nulls[2];
+    if (!lookup_row(r.branches, r.branches_pkey, &key, 2, columns, values, nulls)) return false;
+    *parent = nulls[0] ? 0 : DatumGetInt32(values[0]);
+    *fork_tx = nulls[1] ? 0 : DatumGetInt64(values[1]);
+    return true;
 }
 
 // Branches are created parent first, so a chain ends at main; the bound only guards a

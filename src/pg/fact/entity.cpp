@@ -43,24 +43,15 @@ constexpr int max_pull_depth = 8;
 // tx_time and branch of a transaction (reader, caller's snapshot); false if unknown.
 bool tx_info(int64 tx, TimestampTz* time, int32* branch) {
     const pg::FactRelations& r = pg::fact_relations();
-    Relation heap = table_open(r.transactions, AccessShareLock);
-    Relation index = index_open(r.transactions_pkey, AccessShareLock);
     ScanKeyData key;
     ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tx));
-    IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
-    index_rescan(scan, &key, 1, nullptr, 0);
-    TupleTableSlot* slot = table_slot_create(heap, nullptr);
-    bool found = index_getnext_slot(scan, ForwardScanDirection, slot);
-    if (found) {
-        bool isnull;
-        *branch = DatumGetInt32(slot_getattr(slot, 2, &isnull));
-        *time = DatumGetTimestampTz(slot_getattr(slot, 3, &isnull));
-    }
-    ExecDropSingleTupleTableSlot(slot);
-    index_endscan(scan);
-    index_close(index, AccessShareLock);
-    table_close(heap, AccessShareLock);
-    return found;
+    const AttrNumber columns[2] = {2, 3};  // branch_id, tx_time
+    Datum values[2];
+    bool nulls[2];
+    if (!pg::lookup_row(r.transactions, r.transactions_pkey, &key, 2, columns, values, nulls)) return false;
+    *branch = DatumGetInt32(values[0]);
+    *time = DatumGetTimestampTz(values[1]);
+    return true;
 }
 
 struct PullPoint {

@@ -6,7 +6,11 @@ extern "C" {
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "access/genam.h"
 #include "access/table.h"
+#include "access/tableam.h"
+#include "executor/tuptable.h"
+#include "utils/snapmgr.h"
 }
 
 namespace persistence::pg {
@@ -55,6 +59,23 @@ const FactRelations& fact_relations() {
     cached = r;
     cached_valid = true;
     return cached;
+}
+
+bool lookup_row(Oid heap_oid, Oid index_oid, ScanKey key, int natts, const AttrNumber* atts, Datum* values,
+                bool* nulls) {
+    Relation heap = table_open(heap_oid, AccessShareLock);
+    Relation index = index_open(index_oid, AccessShareLock);
+    key->sk_collation = index->rd_indcollation[key->sk_attno - 1];
+    IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+    index_rescan(scan, key, 1, nullptr, 0);
+    TupleTableSlot* slot = table_slot_create(heap, nullptr);
+    bool found = index_getnext_slot(scan, ForwardScanDirection, slot);
+    for (int i = 0; found && i < natts; ++i) values[i] = slot_getattr(slot, atts[i], &nulls[i]);
+    ExecDropSingleTupleTableSlot(slot);
+    index_endscan(scan);
+    index_close(index, AccessShareLock);
+    table_close(heap, AccessShareLock);
+    return found;
 }
 
 }  // namespace persistence::pg

@@ -4,6 +4,10 @@
 
 #include "pg/pg_headers.hpp"
 
+extern "C" {
+#include "access/skey.h"
+}
+
 namespace persistence::pg {
 
 struct FactRelations {
@@ -17,6 +21,12 @@ struct FactRelations {
 
 // Plain PostgreSQL code: raises 55000 if the extension's objects are missing.
 const FactRelations& fact_relations();
+
+// One row by an equality key through an index, with the caller's snapshot: copies the
+// columns `atts` (by-value types only) into values/nulls. False if there is none. The
+// key's collation is set to the index column's. Plain PostgreSQL code.
+bool lookup_row(Oid heap_oid, Oid index_oid, ScanKey key, int natts, const AttrNumber* atts, Datum* values,
+                bool* nulls);
 
 // Column numbers of persistence.datoms (checked against the catalog on lookup).
 enum DatomColumn : int {
