@@ -86,3 +86,25 @@ DELETE FROM datoms;
 \set VERBOSITY default
 \set ON_ERROR_STOP 1
 SELECT entity('proj') AS unchanged;
+
+-- Branches (docs/branch.md, docs/fork.md): what-if, a scored choice, and a way back.
+\echo '== 15. A what-if branch at tx4: WACC 9.5% from 20 April, main untouched; branch_diff shows it'
+SELECT branch('whatif', 'main', :tx4) AS whatif_id;
+SELECT transact('[[:db/add "proj" :project/wacc 0.095M {:valid-from #inst "2026-04-20T00:00:00Z"}]]', 'whatif') AS w1 \gset
+SELECT entity('proj', valid_at => '2026-04-21') -> ':project/wacc' AS main_wacc,
+       entity('proj', valid_at => '2026-04-21', branch => 'whatif') -> ':project/wacc' AS whatif_wacc;
+SELECT name, parent, fork_tx, head_tx, datom_count FROM branches() ORDER BY name;
+SELECT branch, op, v, valid_from, valid_to FROM branch_diff('whatif', 'main');
+
+\echo '== 16. fork: try two candidate corrections on the branch, keep the one closer to 9.2%, record the choice'
+SELECT chosen, score, scores FROM fork(
+    ARRAY['SELECT transact(''[[:db/add "proj" :project/wacc 0.090M {:valid-from #inst "2026-04-20T00:00:00Z"}]]'', ''whatif'')',
+          'SELECT transact(''[[:db/add "proj" :project/wacc 0.093M {:valid-from #inst "2026-04-20T00:00:00Z"}]]'', ''whatif'')'],
+    $$-abs((entity('proj', valid_at => '2026-04-21', branch => 'whatif') -> ':project/wacc')::jsonb::numeric - 0.092)$$,
+    'whatif');
+SELECT entity('proj', valid_at => '2026-04-21', branch => 'whatif') -> ':project/wacc' AS whatif_wacc_after_fork;
+
+\echo '== 17. rewind: one new transaction puts the branch back to its state at w1; the history keeps everything'
+SELECT rewind('whatif', :w1, ARRAY['proj']) AS rewind_tx;
+SELECT entity('proj', valid_at => '2026-04-21', branch => 'whatif') -> ':project/wacc' AS whatif_wacc_after_rewind;
+SELECT count(*) AS whatif_history_rows FROM history('proj', ':project/wacc', 'whatif');
