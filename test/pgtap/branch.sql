@@ -4,7 +4,7 @@
 BEGIN;
 SET LOCAL search_path = persistence, public;
 SET LOCAL timezone = 'UTC';
-SELECT plan(64);
+SELECT plan(69);
 
 CREATE TEMP TABLE txn (name text PRIMARY KEY, tx bigint NOT NULL);
 CREATE FUNCTION pg_temp.t(n text) RETURNS bigint LANGUAGE sql AS $$ SELECT tx FROM txn WHERE name = n $$;
@@ -125,6 +125,15 @@ SELECT branch('u1');
 SELECT transact('[[:db/add "q1" :co/ticker "QQQ"]]', 'u1');
 SELECT transact('[[:db/add "q2" :co/ticker "QQQ"]]');
 SELECT is((SELECT kind FROM merge('u1', 'main') LIMIT 1), 'unique', 'a unique value taken on the target: a unique conflict');
+SELECT is(pg_temp.val('q1', ':co/ticker', 'main'), NULL, 'strategy fail on a unique conflict: nothing merged');
+SAVEPOINT unique_ours;
+SELECT is((SELECT resolution FROM merge('u1', 'main', 'ours') WHERE kind = 'unique'), 'ours', 'unique conflict, strategy ours');
+SELECT is(pg_temp.val('q2', ':co/ticker', 'main') || ' ' || coalesce(pg_temp.val('q1', ':co/ticker', 'main'), '-'), '"QQQ" -',
+          'strategy ours: the target''s holder keeps the value, the source''s assertion is dropped');
+ROLLBACK TO SAVEPOINT unique_ours;
+SELECT is((SELECT resolution FROM merge('u1', 'main', 'theirs') WHERE kind = 'unique'), 'theirs', 'unique conflict, strategy theirs');
+SELECT is(coalesce(pg_temp.val('q2', ':co/ticker', 'main'), '-') || ' ' || pg_temp.val('q1', ':co/ticker', 'main'), '- "QQQ"',
+          'strategy theirs: the target''s holder loses the value, the source''s entity gets it');
 SELECT throws_ok($$SELECT * FROM merge('u1', 'main', 'nope')$$, '22023', NULL, 'unknown strategy: 22023');
 SELECT throws_ok($$SELECT * FROM merge('main', 'main')$$, '22023', NULL, 'merging a branch into itself: 22023');
 SELECT throws_ok($$SELECT * FROM merge('nope', 'main')$$, '42704', NULL, 'unknown source: 42704');
