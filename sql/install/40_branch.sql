@@ -129,8 +129,11 @@ CREATE FUNCTION @extschema@._common_view(a text, b text) RETURNS TABLE (branch_i
     $$;
 
 -- Datoms a branch sees that `other` does not share with it (its changes since their
--- common ancestor). Replays of transactions the other branch sees are left out: a merged
--- change is not a change of the side it came back from.
+-- common ancestor). Per segment (b, m) of the branch's view they are the datoms of b's
+-- transactions in (c, m], c the common limit of b (0 when `other` does not see b): one
+-- range of transactions_branch per segment, then datoms_tx. Replays of transactions the
+-- other branch sees are left out: a merged change is not a change of the side it came
+-- back from.
 CREATE FUNCTION @extschema@._changes(branch text, other text)
     RETURNS TABLE (e text, a text, vh bytea, tx bigint, valid_from timestamptz, valid_to timestamptz,
                    is_assert boolean)
@@ -138,12 +141,14 @@ CREATE FUNCTION @extschema@._changes(branch text, other text)
     SET search_path = pg_catalog, pg_temp
     AS $$
         SELECT d.e, d.a, d.vh, d.tx, d.valid_from, d.valid_to, d.is_assert
-        FROM @extschema@.datoms d
-        JOIN @extschema@._branch_view(branch) bv ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
-        WHERE NOT EXISTS (SELECT 1 FROM @extschema@._common_view(branch, other) c
-                          WHERE c.branch_id = d.branch_id AND d.tx <= c.max_tx)
-          AND NOT EXISTS (SELECT 1 FROM @extschema@.merge_sources ms
-                          WHERE ms.tx = d.tx AND @extschema@._branch_sees(other, ms.source_tx))
+        FROM @extschema@._branch_view(branch) bv
+        LEFT JOIN @extschema@._branch_view(other) ov ON ov.branch_id = bv.branch_id
+        JOIN @extschema@.transactions x
+          ON x.branch_id = bv.branch_id AND x.tx <= bv.max_tx
+         AND x.tx > CASE WHEN ov.branch_id IS NULL THEN 0 ELSE least(bv.max_tx, ov.max_tx) END
+        JOIN @extschema@.datoms d ON d.tx = x.tx
+        WHERE NOT EXISTS (SELECT 1 FROM @extschema@.merge_sources ms
+                          WHERE ms.tx = x.tx AND @extschema@._branch_sees(other, ms.source_tx))
     $$;
 
 -- branch_diff(a, b): what each side changed since the common ancestor, as datoms.
@@ -177,6 +182,21 @@ CREATE FUNCTION @extschema@._live_pieces(branch text, t bigint)
         WHERE p.is_assert
     $$;
 
+-- The same for one (e, a): an EAVT walk, for callers that touch a few pairs of a large log.
+CREATE FUNCTION @extschema@._pair_pieces(branch text, t bigint, pe text, pa text)
+    RETURNS TABLE (e text, a text, vh bytea, valid_from timestamptz, valid_to timestamptz)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT pe, pa, p.vh, p.valid_from, p.valid_to
+        FROM (SELECT DISTINCT ON (d.vh, d.valid_from, d.valid_to) d.vh, d.valid_from, d.valid_to, d.is_assert
+              FROM @extschema@.datoms d
+              JOIN @extschema@._branch_view(branch) bv ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
+              WHERE d.e = pe AND d.a = pa AND (t IS NULL OR d.tx <= t)
+              ORDER BY d.vh, d.valid_from, d.valid_to, d.tx DESC, d.is_assert DESC) p
+        WHERE p.is_assert
+    $$;
+
 -- An EDN #inst of a timestamptz, in UTC with microseconds.
 CREATE FUNCTION @extschema@._inst_text(t timestamptz) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -196,38 +216,34 @@ CREATE FUNCTION @extschema@._piece_op(is_assert boolean, e text, a text, vh byte
                       CASE WHEN valid_to IS NULL THEN '' ELSE ' :valid-to ' || @extschema@._inst_text(valid_to) END)
     $$;
 
--- Transacts "make the live pieces of these (e, a) equal `target`": retract every live
--- piece not in target, assert every target piece not live. Pieces are (e, a, vh,
--- valid_from, valid_to) rows given as a query text over columns of those names; `pairs`
--- is the query of the (e, a) to assign. Returns the tx (NULL if nothing differs and
--- `always` is false).
-CREATE FUNCTION @extschema@._assign_pieces(branch text, pairs text, target text, provenance @extschema@.edn,
-                                           always boolean)
+-- Transacts "make the live pieces of these (e, a) on `branch` equal their pieces on
+-- `source` as of `source_t` (NULL: latest)": retract every live piece not in the source,
+-- assert every source piece not live, each with its exact valid interval. `pairs` is a
+-- query of (e, a) rows. Returns the tx (NULL if nothing differs and `always` is false).
+CREATE FUNCTION @extschema@._assign_pieces(branch text, pairs text, source text, source_t bigint,
+                                           provenance @extschema@.edn, always boolean)
     RETURNS bigint
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
         ops text;
-        result bigint;
     BEGIN
         EXECUTE format(
-            'WITH pairs AS (%s), target AS (SELECT t.* FROM (%s) t JOIN pairs USING (e, a)),
-                  live AS (SELECT l.* FROM @extschema@._live_pieces($1, NULL) l JOIN pairs USING (e, a)),
-                  out AS (SELECT false AS is_assert, * FROM (SELECT e, a, vh, valid_from, valid_to FROM live
-                                                              EXCEPT SELECT e, a, vh, valid_from, valid_to FROM target) r
+            'WITH pairs AS (SELECT DISTINCT e, a FROM (%s) q),
+                  target AS (SELECT t.* FROM pairs, LATERAL @extschema@._pair_pieces($2, $3, pairs.e, pairs.a) t),
+                  live AS (SELECT l.* FROM pairs, LATERAL @extschema@._pair_pieces($1, NULL, pairs.e, pairs.a) l),
+                  out AS (SELECT false AS is_assert, * FROM (SELECT * FROM live EXCEPT SELECT * FROM target) r
                           UNION ALL
-                          SELECT true, * FROM (SELECT e, a, vh, valid_from, valid_to FROM target
-                                               EXCEPT SELECT e, a, vh, valid_from, valid_to FROM live) s)
+                          SELECT true, * FROM (SELECT * FROM target EXCEPT SELECT * FROM live) s)
              SELECT string_agg(@extschema@._piece_op(is_assert, e, a, vh, valid_from, valid_to), '' ''
                                ORDER BY is_assert, e, a, valid_from, vh)
-             FROM out', pairs, target)
-            INTO ops USING branch;
+             FROM out', pairs)
+            INTO ops USING branch, source, source_t;
         IF ops IS NULL AND NOT always THEN
             RETURN NULL;
         END IF;
-        result := @extschema@.transact(('[' || coalesce(ops, '') || ']')::@extschema@.edn, branch, provenance);
-        RETURN result;
+        RETURN @extschema@.transact(('[' || coalesce(ops, '') || ']')::@extschema@.edn, branch, provenance);
     END $$;
 
 -- rewind(branch, to_tx, entities) → tx: one new transaction after which the branch's
@@ -251,7 +267,7 @@ CREATE FUNCTION @extschema@.rewind(branch text, to_tx bigint, entities text[] DE
                     JOIN @extschema@._branch_view(%L) bv ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
                     WHERE d.tx > %s AND (%L::text[] IS NULL OR d.e = ANY (%L::text[]))',
                    branch, to_tx, entities, entities),
-            format('SELECT * FROM @extschema@._live_pieces(%L, %s)', branch, to_tx),
+            branch, to_tx,
             format('{:rewind/to-tx %s :rewind/entities %s}', to_tx,
                    CASE WHEN entities IS NULL THEN 'nil'
                         ELSE '[' || (SELECT string_agg(to_jsonb(x)::text, ' ') FROM unnest(entities) x) || ']' END
@@ -336,14 +352,23 @@ CREATE FUNCTION @extschema@.merge(src text, "into" text, strategy text DEFAULT '
         FROM (SELECT DISTINCT s.e, s.a FROM pg_temp.merge_src_changes s
               JOIN pg_temp.merge_target_pairs t ON t.e = s.e AND t.a = s.a) p
         WHERE @extschema@._cardinality(p.a) = 'one';
-        -- Unique values src asserts that another entity holds on into.
+        -- Unique values src asserts that another entity holds on into (AVET per value).
         INSERT INTO pg_temp.merge_conflicts
-        SELECT DISTINCT 'unique', s.e, s.a,
-               format('value %s is held by entity %s on "%s"', @extschema@._value(s.vh)::text, l.e, target)
-        FROM pg_temp.merge_src_changes s
-        JOIN @extschema@._live_pieces(target, NULL) l ON l.a = s.a AND l.vh = s.vh AND l.e <> s.e
-        WHERE s.is_assert AND @extschema@._is_unique(s.a)
-          AND NOT EXISTS (SELECT 1 FROM pg_temp.merge_conflicts c WHERE c.e = s.e AND c.a = s.a);
+        SELECT DISTINCT ON (s.e, s.a) 'unique', s.e, s.a,
+               format('value %s is held by entity %s on "%s"', @extschema@._value(s.vh)::text, h.e, target)
+        FROM (SELECT DISTINCT c.a FROM pg_temp.merge_src_changes c) ua
+        JOIN pg_temp.merge_src_changes s ON s.a = ua.a AND s.is_assert
+        CROSS JOIN LATERAL (
+            SELECT p.e FROM (SELECT DISTINCT ON (d.e, d.valid_from, d.valid_to) d.e, d.is_assert
+                             FROM @extschema@.datoms d
+                             JOIN @extschema@._branch_view(target) bv
+                               ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
+                             WHERE d.a = s.a AND d.vh = s.vh
+                             ORDER BY d.e, d.valid_from, d.valid_to, d.tx DESC, d.is_assert DESC) p
+            WHERE p.is_assert AND p.e <> s.e LIMIT 1) h
+        WHERE @extschema@._is_unique(ua.a)
+          AND NOT EXISTS (SELECT 1 FROM pg_temp.merge_conflicts c WHERE c.e = s.e AND c.a = s.a)
+        ORDER BY s.e, s.a;
         SELECT count(*) INTO conflicts FROM pg_temp.merge_conflicts;
 
         IF conflicts > 0 AND strategy = 'fail' THEN
@@ -371,13 +396,13 @@ CREATE FUNCTION @extschema@.merge(src text, "into" text, strategy text DEFAULT '
         -- now asserts lose it.
         IF conflicts > 0 AND strategy = 'theirs' THEN
             PERFORM @extschema@._assign_pieces(target,
-                'SELECT e, a FROM pg_temp.merge_conflicts
-                 UNION SELECT l.e, l.a FROM @extschema@._live_pieces(' || quote_literal(target) || ', NULL) l
-                       JOIN @extschema@._live_pieces(' || quote_literal(src) || ', NULL) s
-                         ON s.a = l.a AND s.vh = l.vh AND s.e <> l.e
-                       JOIN pg_temp.merge_conflicts c ON c.kind = ''unique'' AND c.e = s.e AND c.a = s.a',
-                'SELECT s.* FROM @extschema@._live_pieces(' || quote_literal(src) || ', NULL) s
-                 JOIN pg_temp.merge_conflicts c ON c.e = s.e AND c.a = s.a',
+                format('SELECT e, a FROM pg_temp.merge_conflicts
+                        UNION SELECT d.e, d.a FROM pg_temp.merge_conflicts c
+                              JOIN pg_temp.merge_src_changes s ON s.e = c.e AND s.a = c.a AND s.is_assert
+                              JOIN @extschema@.datoms d ON d.a = s.a AND d.vh = s.vh AND d.e <> s.e
+                              JOIN @extschema@._branch_view(%L) bv ON bv.branch_id = d.branch_id AND d.tx <= bv.max_tx
+                        WHERE c.kind = ''unique''', target),
+                src, NULL,
                 format('{:merge/source-branch %s :merge/resolution "theirs"}', to_jsonb(src)::text)::@extschema@.edn,
                 false);
         END IF;
