@@ -4,7 +4,7 @@
 # These goals only run scripts. They must work before PostgreSQL's development files are
 # installed (scripts/deps.sh installs them), so they never include PGXS; the scripts
 # call `make all` / `make install` themselves.
-SCRIPT_GOALS = demo check installcheck bench bench-edn bench-fact
+SCRIPT_GOALS = demo check installcheck bench bench-edn bench-fact bench-branch
 ifneq ($(MAKECMDGOALS),)
 ifeq ($(filter-out $(SCRIPT_GOALS),$(MAKECMDGOALS)),)
 SCRIPTS_ONLY = 1
@@ -19,11 +19,13 @@ check:
 	bash scripts/check.sh
 installcheck:
 	bash scripts/installcheck.sh
-bench: bench-edn bench-fact
+bench: bench-edn bench-fact bench-branch
 bench-edn:
 	bash bench/run.sh edn
 bench-fact:
 	bash bench/fact.sh
+bench-branch:
+	bash bench/branch.sh
 else
 
 EXTENSION  = persistence
