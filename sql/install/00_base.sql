@@ -6,6 +6,23 @@
 
 GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 
+-- The three roles (docs/audit.md "Roles"), created once per cluster: a second database
+-- that installs the extension reuses them, and DROP EXTENSION leaves them (roles are
+-- cluster objects). reader ⊂ writer ⊂ admin; the grants are made at the end of the
+-- script (90_roles.sql), once every object exists.
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'persistence_reader') THEN
+        CREATE ROLE persistence_reader NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'persistence_writer') THEN
+        CREATE ROLE persistence_writer NOLOGIN IN ROLE persistence_reader;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'persistence_admin') THEN
+        CREATE ROLE persistence_admin NOLOGIN IN ROLE persistence_writer;
+    END IF;
+END $roles$;
+
 -------------------------------------------------------------------------------
 -- The boundary self-test functions (internal; superuser only).
 -------------------------------------------------------------------------------

@@ -69,7 +69,8 @@ CREATE INDEX datoms_valid ON @extschema@.datoms (valid_from, valid_to);
 CREATE INDEX datoms_tx    ON @extschema@.datoms (tx);
 CREATE INDEX datoms_ea    ON @extschema@.datoms (e, a) WHERE opens_ea;
 
--- Makes a log table append-only (the triggers above, ENABLE ALWAYS) and readable by all.
+-- Makes a log table append-only (the triggers above, ENABLE ALWAYS) and readable by
+-- persistence_reader (and so by writer and admin).
 -- Every module's log tables go through it at install time.
 CREATE FUNCTION @extschema@._make_append_only(t regclass) RETURNS void
     LANGUAGE plpgsql
@@ -83,7 +84,7 @@ CREATE FUNCTION @extschema@._make_append_only(t regclass) RETURNS void
         EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER refuse_update_delete', t);
         EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER refuse_truncate', t);
         EXECUTE format('REVOKE ALL ON %s FROM PUBLIC', t);
-        EXECUTE format('GRANT SELECT ON %s TO PUBLIC', t);
+        EXECUTE format('GRANT SELECT ON %s TO persistence_reader', t);
     END $$;
 REVOKE ALL ON FUNCTION @extschema@._make_append_only(regclass) FROM PUBLIC;
 SELECT @extschema@._make_append_only(t::regclass)
@@ -211,7 +212,8 @@ CREATE VIEW @extschema@._datom_rows AS
            CASE WHEN d.is_assert THEN 'assert' ELSE 'retract' END AS op,
            d.vh, d.ref, d.branch_id, d.is_assert
     FROM @extschema@.datoms d JOIN @extschema@.transactions x ON x.tx = d.tx;
-GRANT SELECT ON @extschema@._datom_rows TO PUBLIC;
+REVOKE ALL ON @extschema@._datom_rows FROM PUBLIC;
+GRANT SELECT ON @extschema@._datom_rows TO persistence_reader;
 
 -- Every datom of e (and a), in tx order, retractions before assertions within a tx.
 CREATE FUNCTION @extschema@.history(entity text, attribute text DEFAULT NULL, branch text DEFAULT 'main')

@@ -11,4 +11,13 @@ edn::Limits edn_limits();
 // persistence.strict_schema: transact refuses undefined attributes (42704).
 bool strict_schema();
 
+// The audit chain's settings (docs/audit.md "Operations").
+void define_audit_gucs();
+const char* sealer_databases();   // persistence.sealer_databases
+int sealer_naptime();             // ms
+int checkpoint_entries();         // persistence.checkpoint_entries
+int checkpoint_interval();        // ms
+int seal_batch();                 // persistence.seal_batch
+const char* signing_key_file();   // persistence.signing_key_file ("" = default)
+
 }  // namespace persistence::pg

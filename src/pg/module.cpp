@@ -1,4 +1,5 @@
 // Library entry: the module magic block and _PG_init.
+#include "pg/audit/worker.hpp"
 #include "pg/guc.hpp"
 
 #include "pg/boundary.hpp"
@@ -10,7 +11,9 @@ PGDLLEXPORT void _PG_init(void);
 
 // Runs once per backend that loads the library (or in the postmaster when preloaded).
 void _PG_init(void) {
-    // Only GUC registration so far: it cannot throw, and its errors are PostgreSQL's own.
+    // GUCs, then the sealer's hooks and workers: none of it throws, and its errors are
+    // PostgreSQL's own.
     persistence::pg::define_gucs();
+    persistence::pg::sealer_init();
 }
 }

@@ -17,6 +17,8 @@ struct FactRelations {
     Oid value_store, value_store_pkey;
     Oid datoms, datoms_eavt, datoms_avet, datoms_ea, datoms_tx;
     Oid tx_seq;
+    Oid seal_queue;  // module audit: transactions waiting to be sealed
+    Oid erased_values, erased_values_pkey;  // module audit: erased payloads
 };
 
 // Plain PostgreSQL code: raises 55000 if the extension's objects are missing.

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "pg/audit/worker.hpp"
 #include "pg/boundary.hpp"
 #include "pg/edn/edn_datum.hpp"
 #include "pg/fact/attributes.hpp"
@@ -88,6 +89,16 @@ void write_transaction(int64 tx, int32 branch, TimestampTz tx_time, Datum proven
     writer.close();
 }
 
+// The sealer appends the transaction to the audit chain after it commits (docs/audit.md).
+void queue_for_sealing(int64 tx) {
+    RowWriter writer(fact_relations().seal_queue);
+    Datum row[1] = {Int64GetDatum(tx)};
+    bool nulls[1] = {false};
+    writer.insert(row, nulls);
+    writer.close();
+    wake_sealer_at_commit();
+}
+
 }  // namespace
 
 int64 run_transact(const TransactArgs& args) {
@@ -121,6 +132,7 @@ int64 run_transact(const TransactArgs& args) {
     store_new_values(datoms);
     write_datoms(datoms, hashes, tx, args.branch.id, store);
     write_transaction(tx, args.branch.id, now, args.provenance, int32(datoms.size()), root);
+    queue_for_sealing(tx);
     if (args.parse.allow_system) note_schema_change();
     // Later statements and later transact() calls in this statement see these datoms.
     call_pg([] { CommandCounterIncrement(); });

@@ -22,6 +22,8 @@ extern "C" {
 #include "utils/snapmgr.h"
 }
 
+extern "C" Datum persistence_edn_in(PG_FUNCTION_ARGS);
+
 namespace persistence::pg {
 
 namespace {
@@ -55,6 +57,25 @@ bool value_present(Relation heap, Relation index, const uint8* hash) {
     }
 }
 
+// The payload of an erased value reads as the tombstone #persistence/erased "<hash hex>"
+// (docs/audit.md "Erasure"); 0 when the hash was never erased.
+Datum erased_tombstone(const uint8* hash) {
+    const FactRelations& rel = fact_relations();
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_BYTEAEQ, PointerGetDatum(hash_bytea(hash)));
+    AttrNumber att = 2;
+    Datum tx;
+    bool isnull;
+    if (!lookup_row(rel.erased_values, rel.erased_values_pkey, &key, 1, &att, &tx, &isnull)) return 0;
+    static const char digits[] = "0123456789abcdef";
+    char text[sizeof "#persistence/erased \"\"" + 64];
+    int n = snprintf(text, sizeof text, "#persistence/erased \"");
+    for (int i = 0; i < 32; ++i) text[n++] = digits[hash[i] >> 4], text[n++] = digits[hash[i] & 15];
+    text[n++] = '"';
+    text[n] = '\0';
+    return DirectFunctionCall1(persistence_edn_in, CStringGetDatum(text));
+}
+
 }  // namespace
 
 void value_reader_open(ValueReader* r) {
@@ -76,6 +97,7 @@ Datum value_reader_get(ValueReader* r, const uint8* hash) {
         if (!isnull) result = PointerGetDatum(PG_DETOAST_DATUM_COPY(v));
     }
     ExecClearTuple(r->slot);
+    if (result == 0) result = erased_tombstone(hash);
     return result;
 }
 

@@ -1,0 +1,293 @@
+// Core headers first: the pg/ headers below include postgres.h (STYLE.md §3).
+#include "persistence/audit/checkpoint.hpp"
+#include "persistence/audit/merkle_log.hpp"
+#include "persistence/datom/datom.hpp"
+#include "persistence/edn/format.hpp"
+#include "persistence/hash/sha256.hpp"
+#include "pg/audit/worker.hpp"
+
+#include "pg/audit/seal.hpp"
+#include "pg/boundary.hpp"
+#include "pg/guc.hpp"
+
+extern "C" {
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_database.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/lwlock.h"
+#include "storage/proc.h"
+#include "storage/shmem.h"
+#include "storage/spin.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/snapmgr.h"
+#include "utils/varlena.h"
+
+PGDLLEXPORT void persistence_sealer_launcher_main(Datum arg);
+PGDLLEXPORT void persistence_sealer_main(Datum arg);
+}
+
+namespace persistence::pg {
+
+namespace {
+
+// One slot per database a sealer serves: which process to wake.
+constexpr int max_sealers = 64;
+struct SealerSlot {
+    Oid database;
+    int procno;  // -1: no sealer running
+};
+struct SealerShared {
+    slock_t mutex;
+    SealerSlot slots[max_sealers];
+};
+SealerShared* shared = nullptr;
+
+shmem_request_hook_type prev_shmem_request = nullptr;
+shmem_startup_hook_type prev_shmem_startup = nullptr;
+bool wake_pending = false;
+
+void shmem_request() {
+    if (prev_shmem_request) prev_shmem_request();
+    RequestAddinShmemSpace(MAXALIGN(sizeof(SealerShared)));
+}
+
+void shmem_startup() {
+    if (prev_shmem_startup) prev_shmem_startup();
+    LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+    bool found;
+    shared = static_cast<SealerShared*>(ShmemInitStruct("persistence sealer", sizeof(SealerShared), &found));
+    if (!found) {
+        SpinLockInit(&shared->mutex);
+        for (auto& s : shared->slots) s.database = InvalidOid, s.procno = -1;
+    }
+    LWLockRelease(AddinShmemInitLock);
+}
+
+// The procno of the sealer of `db`, or -1.
+int sealer_procno(Oid db) {
+    if (shared == nullptr) return -1;
+    int procno = -1;
+    SpinLockAcquire(&shared->mutex);
+    for (auto& s : shared->slots)
+        if (s.database == db) procno = s.procno;
+    SpinLockRelease(&shared->mutex);
+    return procno;
+}
+
+void commit_callback(XactEvent event, void*) {
+    if (!wake_pending) return;
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT) {
+        wake_pending = false;
+        int procno = sealer_procno(MyDatabaseId);
+        if (procno >= 0) SetLatch(&ProcGlobal->allProcs[procno].procLatch);
+    } else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) {
+        wake_pending = false;
+    }
+}
+
+void register_slot(Oid db) {
+    SpinLockAcquire(&shared->mutex);
+    SealerSlot* free_slot = nullptr;
+    for (auto& s : shared->slots) {
+        if (s.database == db) free_slot = &s;
+        if (free_slot == nullptr && s.database == InvalidOid) free_slot = &s;
+    }
+    if (free_slot != nullptr) free_slot->database = db, free_slot->procno = MyProc->pgprocno;
+    SpinLockRelease(&shared->mutex);
+    if (free_slot == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+                        errmsg("persistence: more than %d databases need a sealer", max_sealers),
+                        errhint("Name the databases to serve in persistence.sealer_databases.")));
+}
+
+void release_slot(int, Datum db) {
+    SpinLockAcquire(&shared->mutex);
+    for (auto& s : shared->slots)
+        if (s.database == DatumGetObjectId(db) && s.procno == MyProc->pgprocno)
+            s.database = InvalidOid, s.procno = -1;
+    SpinLockRelease(&shared->mutex);
+}
+
+void fill_worker(BackgroundWorker* w, const char* function, const char* name) {
+    memset(w, 0, sizeof *w);
+    w->bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+    w->bgw_start_time = BgWorkerStart_RecoveryFinished;
+    w->bgw_restart_time = 5;  // seconds after a crash
+    snprintf(w->bgw_library_name, BGW_MAXLEN, "persistence");
+    snprintf(w->bgw_function_name, BGW_MAXLEN, "%s", function);
+    snprintf(w->bgw_name, BGW_MAXLEN, "%s", name);
+    snprintf(w->bgw_type, BGW_MAXLEN, "persistence sealer");
+}
+
+// Is `name` listed in persistence.sealer_databases (an empty list serves all)?
+bool database_selected(const char* name) {
+    const char* list = sealer_databases();
+    if (list == nullptr || list[0] == '\0') return true;
+    char* copy = pstrdup(list);
+    List* names = nullptr;
+    bool ok = SplitIdentifierString(copy, ',', &names);
+    bool found = false;
+    ListCell* lc;
+    foreach (lc, names)
+        if (strcmp(static_cast<const char*>(lfirst(lc)), name) == 0) found = true;
+    list_free(names);
+    pfree(copy);
+    if (!ok) ereport(WARNING, (errmsg("persistence.sealer_databases is not a valid list of names")));
+    return found;
+}
+
+// One sealing pass of the worker in its own transaction. Returns true if more is queued.
+bool sealer_pass() {
+    SetCurrentStatementStartTimestamp();
+    StartTransactionCommand();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    if (!OidIsValid(get_extension_oid("persistence", true))) {
+        PopActiveSnapshot();
+        CommitTransactionCommand();
+        ereport(LOG, (errmsg("persistence sealer: the extension is not installed in this database; exiting")));
+        proc_exit(0);
+    }
+    pgstat_report_activity(STATE_RUNNING, "persistence: sealing");
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "persistence sealer: SPI_connect failed");
+    Datum more = guard([] { return BoolGetDatum(seal_pending(CheckpointPolicy::due).more); });
+    SPI_finish();
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    pgstat_report_activity(STATE_IDLE, nullptr);
+    return DatumGetBool(more);
+}
+
+}  // namespace
+
+void sealer_init() {
+    RegisterXactCallback(commit_callback, nullptr);
+    if (!process_shared_preload_libraries_in_progress) return;
+    prev_shmem_request = shmem_request_hook;
+    shmem_request_hook = shmem_request;
+    prev_shmem_startup = shmem_startup_hook;
+    shmem_startup_hook = shmem_startup;
+    BackgroundWorker w;
+    fill_worker(&w, "persistence_sealer_launcher_main", "persistence sealer launcher");
+    w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+    RegisterBackgroundWorker(&w);
+}
+
+void wake_sealer_at_commit() { wake_pending = true; }
+
+bool sealer_running() { return sealer_procno(MyDatabaseId) >= 0; }
+
+}  // namespace persistence::pg
+
+using namespace persistence::pg;
+
+// The launcher: connected to no database (it reads only the shared catalog pg_database),
+// it starts a sealer for every selected database without one, every 10 s and on SIGHUP.
+void persistence_sealer_launcher_main(Datum) {
+    pqsignal(SIGHUP, SignalHandlerForConfigReload);
+    pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
+    BackgroundWorkerUnblockSignals();
+    BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);
+    pgstat_report_appname("persistence sealer launcher");
+
+    MemoryContext launcher_cxt = AllocSetContextCreate(TopMemoryContext, "persistence launcher", ALLOCSET_DEFAULT_SIZES);
+    struct Started {
+        Oid database;
+        BackgroundWorkerHandle* handle;
+    };
+    Started* started = static_cast<Started*>(MemoryContextAllocZero(launcher_cxt, sizeof(Started) * max_sealers));
+    int n_started = 0;
+
+    while (!ShutdownRequestPending) {
+        if (ConfigReloadPending) {
+            ConfigReloadPending = false;
+            ProcessConfigFile(PGC_SIGHUP);
+        }
+        Oid dbs[max_sealers];
+        int n_dbs = 0;
+        SetCurrentStatementStartTimestamp();
+        StartTransactionCommand();
+        Relation rel = table_open(DatabaseRelationId, AccessShareLock);
+        TableScanDesc scan = table_beginscan_catalog(rel, 0, nullptr);
+        HeapTuple tup;
+        while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr && n_dbs < max_sealers) {
+            auto* db = reinterpret_cast<Form_pg_database>(GETSTRUCT(tup));
+            if (db->datallowconn && !db->datistemplate && database_selected(NameStr(db->datname)))
+                dbs[n_dbs++] = db->oid;
+        }
+        table_endscan(scan);
+        table_close(rel, AccessShareLock);
+        CommitTransactionCommand();
+
+        for (int i = 0; i < n_dbs; ++i) {
+            int slot = -1;
+            for (int j = 0; j < n_started; ++j)
+                if (started[j].database == dbs[i]) slot = j;
+            if (slot >= 0) {
+                pid_t pid;
+                if (GetBackgroundWorkerPid(started[slot].handle, &pid) != BGWH_STOPPED) continue;
+                pfree(started[slot].handle);
+            } else if (n_started < max_sealers) {
+                slot = n_started++;
+                started[slot].database = dbs[i];
+            } else {
+                continue;
+            }
+            BackgroundWorker w;
+            fill_worker(&w, "persistence_sealer_main", "persistence sealer");
+            w.bgw_main_arg = ObjectIdGetDatum(dbs[i]);
+            w.bgw_notify_pid = MyProcPid;
+            BackgroundWorkerHandle* handle = nullptr;
+            MemoryContext old = MemoryContextSwitchTo(launcher_cxt);
+            bool ok = RegisterDynamicBackgroundWorker(&w, &handle);
+            MemoryContextSwitchTo(old);
+            if (ok) {
+                started[slot].handle = handle;
+            } else {
+                started[slot] = started[--n_started];
+                ereport(WARNING, (errmsg("persistence: could not start a sealer (max_worker_processes?)")));
+            }
+        }
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10000L, PG_WAIT_EXTENSION);
+        ResetLatch(MyLatch);
+    }
+    proc_exit(0);
+}
+
+// A database's sealer: seal, then sleep until a commit wakes it or the naptime passes.
+void persistence_sealer_main(Datum arg) {
+    Oid db = DatumGetObjectId(arg);
+    pqsignal(SIGHUP, SignalHandlerForConfigReload);
+    pqsignal(SIGTERM, die);
+    BackgroundWorkerUnblockSignals();
+    BackgroundWorkerInitializeConnectionByOid(db, InvalidOid, 0);
+    pgstat_report_appname("persistence sealer");
+    if (shared == nullptr) elog(ERROR, "persistence sealer: shared memory is not set up");
+    register_slot(db);
+    before_shmem_exit(release_slot, ObjectIdGetDatum(db));
+
+    for (;;) {
+        CHECK_FOR_INTERRUPTS();
+        if (ConfigReloadPending) {
+            ConfigReloadPending = false;
+            ProcessConfigFile(PGC_SIGHUP);
+        }
+        // Reset before the pass: a commit during the pass sets it again.
+        ResetLatch(MyLatch);
+        if (sealer_pass()) continue;
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, long(sealer_naptime()),
+                        PG_WAIT_EXTENSION);
+    }
+}
