@@ -63,7 +63,7 @@ bool verify_consistency(uint64_t m, uint64_t n, const Digest& old_root, const Di
 // The append side: the roots of the complete subtrees of the leaves added so far (one per
 // set bit of the size), so that appending a leaf yields the nodes it completes.
 class LogFrontier {
- public:
+   public:
     LogFrontier() = default;
     // Resumes a log of `size` leaves from the stored nodes (root_nodes(size) of them).
     static LogFrontier resume(uint64_t size, const NodeLookup& node);
@@ -78,7 +78,7 @@ class LogFrontier {
     uint64_t size() const { return size_; }
     Digest root() const;
 
- private:
+   private:
     std::vector<Digest> stack_;  // complete subtree roots, largest (leftmost) first
     uint64_t size_ = 0;
 };
