@@ -45,7 +45,7 @@ struct EntryMeta {
     Digest branch_prev{};
 };
 
-// Appends the canonical metadata bytes (49 + 32 bytes) to out.
+// Appends the canonical metadata bytes (33 + 32 = 65 bytes) to out.
 void entry_meta_bytes(const EntryMeta& meta, std::string& out);
 
 // SHA-256(prev_hash ‖ entry_meta_bytes(meta) ‖ merkle_root).

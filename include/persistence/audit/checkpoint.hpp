@@ -11,7 +11,7 @@
 // checkpoint_hash = SHA-256(checkpoint bytes ‖ signature).
 //
 // Key rotation message (signed by the old and by the new key):
-//   18  "persistence-rotate\x01" ‖ 16 log_id ‖ 32 old public key ‖ 32 new public key
+//   19  "persistence-rotate\x01" ‖ 16 log_id ‖ 32 old public key ‖ 32 new public key
 //
 // Key file (created 0600 on first use; never readable through SQL):
 //   "persistence-ed25519-v1\n" ‖ 64 hex digits of the 32-byte seed ‖ "\n"
@@ -59,6 +59,8 @@ class SigningKey {
     static SigningKey generate();
     // Parses the key file format above; 22023-class errors name what is wrong.
     static core::Result<SigningKey> from_file_text(std::string_view text);
+    // The key pair of a 32-byte seed (RFC 8032 §5.1.5: the seed is the private key).
+    static SigningKey from_seed(const std::array<uint8_t, 32>& seed);
     std::string key_file_text() const;
 
     const PublicKey& public_key() const { return public_; }
@@ -69,6 +71,8 @@ class SigningKey {
     ~SigningKey();  // wipes the secret (sodium_memzero)
 
    private:
+    // Result<T> value-initialises its T on the error path.
+    friend class core::Result<SigningKey>;
     SigningKey() = default;
     std::array<uint8_t, 32> seed_{};
     std::array<uint8_t, 64> secret_{};
@@ -76,5 +80,10 @@ class SigningKey {
 };
 
 bool verify_signature(const PublicKey& key, std::string_view message, const Signature& signature);
+
+// A key rotation is valid when both keys signed rotation_bytes(log_id, old_key, new_key):
+// the old key hands over, the new key accepts.
+bool verify_rotation(const LogId& log_id, const PublicKey& old_key, const PublicKey& new_key,
+                     const Signature& by_old, const Signature& by_new);
 
 }  // namespace persistence::audit

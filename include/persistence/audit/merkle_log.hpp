@@ -72,6 +72,9 @@ class LogFrontier {
     // lowest level first: element 0 is the leaf hash (level 0), element i the node at
     // level i ending at this leaf. The caller stores elements 1.. with the entry.
     std::vector<Digest> append(const Digest& leaf_data);
+    // The same into a caller's vector (cleared first), so that a walk over many entries
+    // reuses one buffer.
+    void append(const Digest& leaf_data, std::vector<Digest>& completed);
     uint64_t size() const { return size_; }
     Digest root() const;
 
