@@ -4,7 +4,7 @@
 # These goals only run scripts. They must work before PostgreSQL's development files are
 # installed (scripts/deps.sh installs them), so they never include PGXS; the scripts
 # call `make all` / `make install` themselves.
-SCRIPT_GOALS = demo check installcheck bench bench-edn bench-fact bench-branch
+SCRIPT_GOALS = demo check installcheck bench bench-edn bench-fact bench-branch bench-audit
 ifneq ($(MAKECMDGOALS),)
 ifeq ($(filter-out $(SCRIPT_GOALS),$(MAKECMDGOALS)),)
 SCRIPTS_ONLY = 1
@@ -19,13 +19,15 @@ check:
 	bash scripts/check.sh
 installcheck:
 	bash scripts/installcheck.sh
-bench: bench-edn bench-fact bench-branch
+bench: bench-edn bench-fact bench-branch bench-audit
 bench-edn:
 	bash bench/run.sh edn
 bench-fact:
 	bash bench/fact.sh
 bench-branch:
 	bash bench/branch.sh
+bench-audit:
+	bash bench/audit.sh
 else
 
 EXTENSION  = persistence
@@ -83,6 +85,10 @@ endef
 $(eval $(call unit_build,unit,-O2 -g))
 $(eval $(call unit_build,unit-asan,-O1 -g -fno-omit-frame-pointer -fsanitize=address$(comma)undefined -fno-sanitize-recover=all))
 
+
+# bench/audit's core half (proof verification latency), from the unit build's objects.
+build/audit_core_bench: $(addprefix build/unit/,$(CORE_SRCS:.cpp=.o)) bench/audit/core_bench.cpp
+	$(CXX) $(UNIT_FLAGS) -O2 $^ $(UNIT_LIBS) -o $@
 
 .PHONY: unit-build unit
 unit-build: build/unit/unit_tests build/unit-asan/unit_tests

@@ -380,15 +380,20 @@ Outcome run_verify(const char* branch, std::optional<int64> from_seq, std::optio
         tx_datom_reader_close(&reader);
     });
 
+    // Committed transactions that are neither sealed nor queued: inserted behind the
+    // sealer's back, or sealed once and their entries since deleted.
     std::vector<int64_t> unknown;
     bool to_end = last >= chain_size;
-    if (to_end && !walk.problem()) {
+    if (to_end) {
         uint64 n = spi::run(select_unknown_txs, nullptr, nullptr, 0, true);
         for (uint64 r = 0; r < n; ++r) unknown.push_back(spi::get_int8(r, 1));
     }
     std::optional<audit::Problem> problem = walk.problem();
     if (!problem && to_end) problem = walk.finish(unknown);
-    if (problem && problem->tx == 0 && !unknown.empty()) problem->tx = unknown.front();
+    // A deleted entry or a cut tail: the first bad transaction is the first one whose
+    // entry is gone, which the walk cannot name but the transactions table still can.
+    bool entries_gone = problem && (problem->tx == 0 || problem->reason.rfind("entry missing", 0) == 0);
+    if (entries_gone && !unknown.empty()) problem->tx = unknown.front();
     if (!problem && to_end && first == 1 && branch == nullptr) {
         spi::run(select_orphan_datoms, nullptr, nullptr, 0, true);
         int64 orphan = spi::get_int8(0, 1);

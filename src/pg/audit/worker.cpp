@@ -18,6 +18,7 @@ extern "C" {
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_database.h"
+#include "commands/dbcommands.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -154,10 +155,17 @@ bool sealer_pass() {
     SetCurrentStatementStartTimestamp();
     StartTransactionCommand();
     PushActiveSnapshot(GetTransactionSnapshot());
-    if (!OidIsValid(get_extension_oid("persistence", true))) {
+    // Exit code 0 unregisters the worker: the launcher starts it again when the
+    // extension is installed or the database selected again.
+    const char* why = nullptr;
+    if (!OidIsValid(get_extension_oid("persistence", true)))
+        why = "the extension is not installed in this database";
+    else if (!database_selected(get_database_name(MyDatabaseId)))
+        why = "this database is not in persistence.sealer_databases";
+    if (why != nullptr) {
         PopActiveSnapshot();
         CommitTransactionCommand();
-        ereport(LOG, (errmsg("persistence sealer: the extension is not installed in this database; exiting")));
+        ereport(LOG, (errmsg("persistence sealer: %s; exiting", why)));
         proc_exit(0);
     }
     pgstat_report_activity(STATE_RUNNING, "persistence: sealing");
