@@ -30,6 +30,42 @@
 
 namespace persistence::audit {
 
+// The reasons a verification reports, stable so that SQL and tests can match them. A
+// reason may go on after its text with ": " and details (counts, sequence numbers); match
+// on the prefix.
+namespace reasons {
+// TxContentCheck (pass 1), and the export's value check.
+inline constexpr std::string_view datom_modified = "datom modified";
+inline constexpr std::string_view datom_of_other_tx = "datom of another transaction";
+inline constexpr std::string_view datom_deleted = "datom deleted";
+inline constexpr std::string_view datom_inserted = "datom inserted";
+inline constexpr std::string_view merkle_root_differs = "datoms do not match the transaction's Merkle root";
+inline constexpr std::string_view value_mismatch = "value payload does not match its hash";
+// ChainWalk (pass 2), per entry in this order.
+inline constexpr std::string_view entry_missing = "entry missing";
+inline constexpr std::string_view entries_reordered = "entries reordered";
+inline constexpr std::string_view chain_link_broken = "chain link broken";
+inline constexpr std::string_view transaction_missing =
+    "transaction missing: the sealed transaction's row was deleted";
+inline constexpr std::string_view transaction_row_mismatch =
+    "transaction row does not match its sealed entry";
+inline constexpr std::string_view unknown_branch = "entry of an unknown branch";
+inline constexpr std::string_view lineage_broken = "branch lineage link broken";
+inline constexpr std::string_view entry_hash_mismatch = "entry hash mismatch";
+inline constexpr std::string_view merkle_node_mismatch = "stored Merkle node mismatch";
+inline constexpr std::string_view checkpoint_root_differs =
+    "checkpoint root differs from the log: split view / fork";
+inline constexpr std::string_view checkpoint_unknown_key = "checkpoint signed by an unknown key";
+inline constexpr std::string_view checkpoint_bad_signature = "checkpoint signature invalid";
+inline constexpr std::string_view checkpoint_chain_broken = "checkpoint chain broken";
+inline constexpr std::string_view checkpoint_other_log = "checkpoint of another log";
+// ChainWalk::finish: "checkpoint of size N is newer than the log of M entries: truncated
+// tail or restored from an older backup", then the unsealed transactions.
+inline constexpr std::string_view checkpoint_beyond_log = "checkpoint of size ";
+inline constexpr std::string_view unsealed_unknown =
+    "transaction not in the chain and not waiting to be sealed: inserted behind the sealer";
+}  // namespace reasons
+
 // A problem found: the transaction it is first visible in (0 when none applies, e.g. a
 // checkpoint beyond the end of the log) and a reason in plain words (docs/audit.md lists
 // them). seq is the chain position, 0 when not at an entry.
@@ -59,7 +95,10 @@ struct TxRow {
 // Pass 1, one transaction: add its datoms (any order), then finish().
 class TxContentCheck {
    public:
-    explicit TxContentCheck(const TxRow& tx) : tx_(tx) {}
+    explicit TxContentCheck(const TxRow& tx) { reset(tx); }
+    // Starts over on another transaction, keeping the buffers (pass 1 runs one check per
+    // transaction; reusing one keeps it free of per-transaction allocations).
+    void reset(const TxRow& tx);
     void add(const DatomRow& d);
     // The first problem of this transaction, if any: a datom whose stored hash differs
     // from its recomputed hash ("datom modified"), a datom of another tx, fewer or more
@@ -111,9 +150,11 @@ class ChainWalk {
     // Starts after a trusted prefix of `size` entries instead of at genesis: the last
     // entry's hash, each branch's last lineage hash (and the entry hash of each fork tx
     // at or before that point) and the frontier resumed from stored nodes. The frontier's
-    // root is checked against the checkpoint of that size when there is one.
+    // root is checked against the checkpoint of that size when there is one. Call it
+    // before the first add(); throws std::invalid_argument if frontier.size() != size.
     void resume(uint64_t size, const Digest& last_entry_hash, LogFrontier frontier,
-                std::unordered_map<int32_t, Digest> lineage_heads, std::unordered_map<int64_t, Digest> fork_entries);
+                std::unordered_map<int32_t, Digest> lineage_heads,
+                std::unordered_map<int64_t, Digest> fork_entries);
 
     // A transaction whose content check (pass 1) failed; reported at its entry.
     void content_problem(const Problem& p);
@@ -135,11 +176,15 @@ class ChainWalk {
 
    private:
     bool fail(int64_t tx, int64_t seq, std::string reason);
-    bool check_checkpoint(const CheckpointRow& c, const Digest& root);
+    // The first problem of checkpoints_[i]; its root is compared only when given.
+    std::optional<std::string_view> checkpoint_problem(size_t i, const Digest* root) const;
+    // Checks the checkpoints whose size the walk has reached (tx and seq: where).
+    bool meet_checkpoints(int64_t tx, int64_t seq);
 
     LogId log_id_;
     std::map<Digest, PublicKey> keys_;
-    std::vector<CheckpointRow> checkpoints_;  // by size
+    std::vector<CheckpointRow> checkpoints_;  // by size, then time
+    std::vector<bool> checkpoint_met_;        // root compared with the log's at its size
     size_t next_checkpoint_ = 0;
     std::unordered_map<int32_t, BranchRow> branches_;
     std::unordered_map<int64_t, int32_t> fork_txs_;  // fork tx -> a branch forked there
@@ -151,7 +196,7 @@ class ChainWalk {
     uint64_t checked_ = 0;
     int64_t last_verified_checkpoint_ = 0;
     std::optional<Problem> problem_;
-    std::string scratch_;
+    std::vector<Digest> completed_;  // nodes the last append completed
 };
 
 }  // namespace persistence::audit
