@@ -366,6 +366,9 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 50
+# One sealer per database with the extension (docs/audit.md "Operations"): the suites
+# create several databases.
+max_worker_processes = 32
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
     # Extra settings a caller needs (a benchmark's memory), one per line.
@@ -591,7 +594,7 @@ suite_pgtap() {
     bindir=$(pg_bindir)
     # Quiet the NOTICE about a missing database on a fresh server.
     if ! PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
-        "$bindir/dropdb" --if-exists persistence_tap ||
+        "$bindir/dropdb" --force --if-exists persistence_tap ||
         ! "$bindir/createdb" persistence_tap ||
         ! "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -d persistence_tap \
             -c 'CREATE EXTENSION pgtap' -c "CREATE EXTENSION \"$TEST_EXTENSION\""; then

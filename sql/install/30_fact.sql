@@ -425,19 +425,30 @@ CREATE FUNCTION @extschema@.define_attribute(ident text, value_type text, cardin
         END IF;
         IF "unique" IS NOT NULL AND (NOT defined OR cur."unique" IS NULL) THEN
             -- Any two entities whose live assertions of one value overlap in valid time
-            -- (not only at the current instant): the write path enforces the same rule.
+            -- (not only at the current instant), in the view of any branch: the schema is
+            -- shared by all branches and the write path enforces the same rule in each
+            -- branch's view (docs/fact.md §3). Main first, so its clash is the one reported.
             WITH live AS (
-                SELECT DISTINCT ON (d.e, d.vh, d.valid_from, d.valid_to) d.*
-                FROM @extschema@.datoms d WHERE d.a = kw AND d.branch_id = 1
-                ORDER BY d.e, d.vh, d.valid_from, d.valid_to, d.tx DESC, d.is_assert DESC)
-            SELECT @extschema@._value(l1.vh) AS v, ARRAY[l1.e, l2.e] AS es INTO clash
-            FROM live l1 JOIN live l2 ON l1.vh = l2.vh AND l1.e < l2.e
+                SELECT DISTINCT ON (b.id, d.e, d.vh, d.valid_from, d.valid_to)
+                       b.id AS bid, b.name AS bname, d.e, d.vh, d.valid_from, d.valid_to, d.is_assert
+                FROM @extschema@.branches b
+                CROSS JOIN LATERAL @extschema@._branch_view(b.name) bv
+                JOIN @extschema@.datoms d ON d.branch_id = bv.branch_id AND d.tx <= bv.max_tx
+                WHERE d.a = kw
+                ORDER BY b.id, d.e, d.vh, d.valid_from, d.valid_to, d.tx DESC, d.is_assert DESC)
+            SELECT @extschema@._value(l1.vh) AS v, ARRAY[l1.e, l2.e] AS es, l1.bid, l1.bname INTO clash
+            FROM live l1 JOIN live l2 ON l1.bid = l2.bid AND l1.vh = l2.vh AND l1.e < l2.e
             WHERE l1.is_assert AND l2.is_assert
               AND tstzrange(l1.valid_from, l1.valid_to) && tstzrange(l2.valid_from, l2.valid_to)
+            ORDER BY l1.bid
             LIMIT 1;
             IF FOUND THEN
-                RAISE EXCEPTION 'cannot make % unique: entities % share the value %', kw, clash.es, clash.v
-                    USING ERRCODE = '23505', HINT = 'Retract the duplicates first, then add unique.';
+                RAISE EXCEPTION USING
+                    ERRCODE = '23505',
+                    MESSAGE = format('cannot make %s unique: entities %s share the value %s%s', kw, clash.es, clash.v,
+                                     CASE WHEN clash.bid = 1 THEN '' ELSE format(' on branch "%s"', clash.bname) END),
+                    HINT = CASE WHEN clash.bid = 1 THEN 'Retract the duplicates first, then add unique.'
+                                ELSE format('Retract the duplicates on branch "%s" first, then add unique.', clash.bname) END;
             END IF;
         END IF;
         data := format('[{:db/id %s :db/ident %s :db/valueType :db.type/%s :db/cardinality :db.cardinality/%s}',

@@ -256,6 +256,7 @@ CREATE FUNCTION @extschema@.rewind(branch text, to_tx bigint, entities text[] DE
         IF branch IS NULL THEN
             RAISE EXCEPTION 'branch must not be NULL' USING ERRCODE = '22004';
         END IF;
+        PERFORM @extschema@._branch_id(branch);   -- 42704 for an unknown branch, before to_tx
         PERFORM @extschema@._require_tx_on(branch, to_tx);
         IF entities IS NOT NULL AND array_position(entities, NULL) IS NOT NULL THEN
             RAISE EXCEPTION 'entities must not contain NULL'
@@ -270,7 +271,8 @@ CREATE FUNCTION @extschema@.rewind(branch text, to_tx bigint, entities text[] DE
             branch, to_tx,
             format('{:rewind/to-tx %s :rewind/entities %s}', to_tx,
                    CASE WHEN entities IS NULL THEN 'nil'
-                        ELSE '[' || (SELECT string_agg(to_jsonb(x)::text, ' ') FROM unnest(entities) x) || ']' END
+                        ELSE '[' || coalesce((SELECT string_agg(to_jsonb(x)::text, ' ') FROM unnest(entities) x), '')
+                             || ']' END
                   )::@extschema@.edn,
             true);
     END $$;

@@ -22,7 +22,7 @@ int sealer_naptime_ms = 1000;
 int checkpoint_entries_value = 1000;
 int checkpoint_interval_ms = 1000;
 int seal_batch_value = 10000;
-char* signing_key_file_value = nullptr;
+char* signing_key_directory_value = nullptr;
 }  // namespace
 
 void define_gucs() {
@@ -69,11 +69,11 @@ void define_audit_gucs() {
                             nullptr, nullptr);
     DefineCustomIntVariable("persistence.seal_batch", "Most chain entries one sealing transaction appends.", nullptr,
                             &seal_batch_value, 10000, 1, 1000000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
-    DefineCustomStringVariable("persistence.signing_key_file",
-                               "File of the Ed25519 key that signs checkpoints (empty: "
-                               "$PGDATA/persistence/signing.key).",
+    DefineCustomStringVariable("persistence.signing_key_directory",
+                               "Directory of the Ed25519 keys that sign checkpoints, one per database (empty: "
+                               "$PGDATA/persistence).",
                                "Keep it outside the data directory to detect a restore from an older backup.",
-                               &signing_key_file_value, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr,
+                               &signing_key_directory_value, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr,
                                nullptr);
 }
 
@@ -82,7 +82,7 @@ int sealer_naptime() { return sealer_naptime_ms; }
 int checkpoint_entries() { return checkpoint_entries_value; }
 int checkpoint_interval() { return checkpoint_interval_ms; }
 int seal_batch() { return seal_batch_value; }
-const char* signing_key_file() { return signing_key_file_value; }
+const char* signing_key_directory() { return signing_key_directory_value; }
 
 edn::Limits edn_limits() {
     edn::Limits limits;

@@ -18,6 +18,6 @@ int sealer_naptime();             // ms
 int checkpoint_entries();         // persistence.checkpoint_entries
 int checkpoint_interval();        // ms
 int seal_batch();                 // persistence.seal_batch
-const char* signing_key_file();   // persistence.signing_key_file ("" = default)
+const char* signing_key_directory();  // persistence.signing_key_directory ("" = default)
 
 }  // namespace persistence::pg

@@ -1,12 +1,13 @@
 -- persistence.transact and the bitemporal readers: the seed example of docs/fact.md
--- (as_of, valid_at, entity, history, since, resolve_tx, datoms) plus content addressing
--- and the hashes (datom_hash, merkle_root, tx_root). DESIGN.md §4, §4.1.
+-- (as_of, valid_at, entity, history, since, resolve_tx, datoms) plus retractions over an
+-- explicit valid interval, nested refs in entity(), content addressing and the hashes
+-- (datom_hash, merkle_root, tx_root). DESIGN.md §4, §4.1.
 -- Everything runs in one SQL transaction that is rolled back; tx ids come from a
 -- non-transactional sequence, so they are named through the temp table txn, never as numbers.
 BEGIN;
 SET LOCAL search_path = persistence, public;
 SET LOCAL timezone = 'UTC';
-SELECT plan(66);
+SELECT plan(83);
 
 CREATE TEMP TABLE txn (name text PRIMARY KEY, tx bigint NOT NULL);
 CREATE FUNCTION pg_temp.t(n text) RETURNS bigint LANGUAGE sql AS $$ SELECT tx FROM txn WHERE name = n $$;
@@ -84,6 +85,25 @@ SELECT results_eq(
 SELECT is(entity('proj', (SELECT x.tx_time FROM transactions x WHERE x.tx = pg_temp.t('tx2')), '2026-04-20T00:00:00Z')::text,
           '{:db/id "proj" :project/wacc 0.091M}', 'entity(e, timestamptz as_of, valid_at)');
 
+-- as_of(t timestamptz) reads as of resolve_tx(t) at valid instant t (docs/fact.md §5.1).
+CREATE TEMP TABLE at_times AS
+    SELECT x3.tx_time AS t3, x3.tx_time + (x4.tx_time - x3.tx_time) / 2 AS mid
+    FROM transactions x3, transactions x4 WHERE x3.tx = pg_temp.t('tx3') AND x4.tx = pg_temp.t('tx4');
+SELECT is(resolve_tx((SELECT mid FROM at_times)), pg_temp.t('tx3'), 'resolve_tx(a time between tx3 and tx4) = tx3');
+SELECT results_eq($$SELECT * FROM as_of((SELECT t3 FROM at_times))$$,
+    $$SELECT * FROM as_of(resolve_tx((SELECT t3 FROM at_times)))$$,
+    'as_of(tx3''s tx_time) = as_of(resolve_tx(t)) = as_of(tx3)');
+SELECT results_eq($$SELECT * FROM as_of((SELECT mid FROM at_times))$$,
+    $$SELECT * FROM as_of(resolve_tx((SELECT mid FROM at_times)))$$,
+    'as_of(a time between tx3 and tx4) = as_of(resolve_tx(t))');
+SELECT results_eq($$SELECT * FROM as_of((SELECT mid FROM at_times))$$,
+    $$SELECT * FROM valid_at((SELECT mid FROM at_times), resolve_tx((SELECT mid FROM at_times)))$$,
+    'as_of(t) = valid_at(t, resolve_tx(t))');
+SELECT results_eq($$SELECT e, v::text, pg_temp.tn(tx) FROM as_of((SELECT mid FROM at_times))$$,
+    $$VALUES ('proj', '0.091M', 'tx2')$$, 'as_of(t between tx3 and tx4): 0.091M, decided by tx2');
+SELECT is_empty($$SELECT * FROM as_of('1900-01-01T00:00:00Z'::timestamptz)$$,
+                'as_of(a time before any tx): nothing (resolve_tx is NULL, which is not "latest" here)');
+
 -- history: companion retractions and re-assertions in the same tx, retractions first.
 SELECT results_eq(
     $$SELECT pg_temp.tn(tx), a, v::text, to_char(valid_from, 'MM-DD'), to_char(valid_to, 'MM-DD'), op FROM history('proj')$$,
@@ -158,6 +178,60 @@ SELECT results_eq($$SELECT pg_temp.tn(tx), v::text, op FROM datoms('eavt', '["pr
 SELECT throws_ok($$SELECT * FROM datoms('evat', '[]')$$, '22023', NULL, 'datoms: unknown index 22023');
 SELECT throws_ok($$SELECT * FROM datoms('eavt', '{:e "p1"}')$$, '22023', NULL, 'datoms: components not a vector 22023');
 SELECT throws_ok($$SELECT * FROM datoms('eavt', '["p1" :person/name "Ann" 1]')$$, '22023', NULL, 'datoms: 4 components 22023');
+
+-- Retraction over an explicit valid interval -----------------------------------------------
+INSERT INTO txn SELECT 'iv1', transact('[[:db/add "iv" :iv/x 1 {:valid-from #inst "2026-01-01T00:00:00Z"}]]');
+INSERT INTO txn SELECT 'iv2', transact('[[:db/retract "iv" :iv/x 1 {:valid-from #inst "2026-03-01T00:00:00Z" :valid-to #inst "2026-04-01T00:00:00Z"}]]');
+CREATE FUNCTION pg_temp.iv(as_of bigint) RETURNS TABLE (vt text, v text) LANGUAGE sql AS $$
+    SELECT to_char(i AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'),
+           coalesce((SELECT s.v::text FROM valid_at(i, as_of) s WHERE s.e = 'iv' AND s.a = ':iv/x'), 'nil')
+    FROM unnest('{2025-12-31T23:59:59.999999Z, 2026-01-01T00:00:00Z, 2026-02-10T00:00:00Z, 2026-02-20T00:00:00Z,
+                  2026-02-28T23:59:59.999999Z, 2026-03-01T00:00:00Z, 2026-03-15T00:00:00Z, 2026-03-31T23:59:59.999999Z,
+                  2026-04-01T00:00:00Z, 2026-06-01T00:00:00Z}'::timestamptz[]) i ORDER BY i $$;
+SELECT results_eq($$SELECT * FROM pg_temp.iv(pg_temp.t('iv2'))$$,
+    $$VALUES ('2025-12-31 23:59:59.999999', 'nil'), ('2026-01-01 00:00:00.000000', '1'), ('2026-02-10 00:00:00.000000', '1'),
+             ('2026-02-20 00:00:00.000000', '1'), ('2026-02-28 23:59:59.999999', '1'), ('2026-03-01 00:00:00.000000', 'nil'),
+             ('2026-03-15 00:00:00.000000', 'nil'), ('2026-03-31 23:59:59.999999', 'nil'), ('2026-04-01 00:00:00.000000', '1'),
+             ('2026-06-01 00:00:00.000000', '1')$$,
+    'retract over [03-01, 04-01): absent inside (half-open), present before and from 04-01 on');
+SELECT results_eq($$SELECT v FROM pg_temp.iv(pg_temp.t('iv1'))$$,
+    $$VALUES ('nil'), ('1'), ('1'), ('1'), ('1'), ('1'), ('1'), ('1'), ('1'), ('1')$$,
+    'as of iv1 (before the retraction) present from 01-01 on, inside the interval too');
+SELECT results_eq(
+    $$SELECT op, v::text, to_char(valid_from, 'MM-DD'), to_char(valid_to, 'MM-DD') FROM history('iv') WHERE tx = pg_temp.t('iv2')$$,
+    $$VALUES ('retract', '1', '01-01', NULL), ('assert', '1', '01-01', '03-01'), ('assert', '1', '04-01', NULL)$$,
+    'the bounded retraction: the piece is retracted and the parts outside the interval re-asserted');
+INSERT INTO txn SELECT 'iv3', transact('[[:db/retract "iv" :iv/x 1 {:valid-from #inst "2026-03-05T00:00:00Z" :valid-to #inst "2026-03-10T00:00:00Z"}]]');
+SELECT is((SELECT datom_count FROM transactions WHERE tx = pg_temp.t('iv3')), 0,
+          'retracting over an interval where the value is absent writes no datom');
+INSERT INTO txn SELECT 'iv4', transact('[[:db/retract "iv" :iv/x nil {:valid-from #inst "2026-02-15T00:00:00Z" :valid-to #inst "2026-03-15T00:00:00Z"}]]');
+SELECT results_eq($$SELECT v FROM pg_temp.iv(pg_temp.t('iv4'))$$,
+    $$VALUES ('nil'), ('1'), ('1'), ('nil'), ('nil'), ('nil'), ('nil'), ('nil'), ('1'), ('1')$$,
+    'a retraction of every value over [02-15, 03-15) overlapping the earlier hole: absent from 02-15 to 04-01');
+
+-- entity() expands refs to `depth` levels ---------------------------------------------------
+SELECT ok(define_attribute('dp/owner', 'ref') > 0 AND define_attribute('dp/lead', 'ref') > 0
+          AND define_attribute('dp/members', 'ref', 'many') > 0 AND define_attribute('dp/manager', 'ref') > 0,
+          'define the ref attributes');
+INSERT INTO txn SELECT 'dp1', transact('[{:db/id "org" :dp/name "Org" :dp/owner "team"}
+    {:db/id "team" :dp/name "T" :dp/lead "ann" :dp/members ["ann" "bob"]}
+    {:db/id "ann" :dp/name "Ann" :dp/manager "boss"} {:db/id "bob" :dp/name "Bob" :dp/manager "nobody"}
+    {:db/id "boss" :dp/name "Boss"}]');
+SELECT is(entity('org', depth => 1)::text, '{:db/id "org" :dp/name "Org" :dp/owner {:db/id "team" :dp/lead "ann" :dp/members ["ann" "bob"] :dp/name "T"}}',
+          'depth 1: one level of refs, the nested refs stay ids');
+SELECT is(entity('org', depth => 2)::text,
+          '{:db/id "org" :dp/name "Org" :dp/owner {:db/id "team" :dp/lead {:db/id "ann" :dp/manager "boss" :dp/name "Ann"} '
+          ':dp/members [{:db/id "ann" :dp/manager "boss" :dp/name "Ann"} {:db/id "bob" :dp/manager "nobody" :dp/name "Bob"}] :dp/name "T"}}',
+          'depth 2: refs two levels deep (cardinality one and many), the third level stays ids');
+SELECT is(entity('org', depth => 3)::text,
+          '{:db/id "org" :dp/name "Org" :dp/owner {:db/id "team" :dp/lead {:db/id "ann" :dp/manager {:db/id "boss" :dp/name "Boss"} :dp/name "Ann"} '
+          ':dp/members [{:db/id "ann" :dp/manager {:db/id "boss" :dp/name "Boss"} :dp/name "Ann"} {:db/id "bob" :dp/manager "nobody" :dp/name "Bob"}] :dp/name "T"}}',
+          'depth 3: the third level too; a ref to an entity without attributes stays an id');
+INSERT INTO txn SELECT 'dp2', transact('[[:db/add "ann" :dp/name "Ann B"]]');
+SELECT is((entity('org', pg_temp.t('dp1'), depth => 2) -> ':dp/owner' -> ':dp/lead' -> ':dp/name')::text, '"Ann"',
+          'depth 2 as of dp1: the nested entity is read as of the same point');
+SELECT is((entity('org', depth => 2) -> ':dp/owner' -> ':dp/lead' -> ':dp/name')::text, '"Ann B"',
+          'depth 2 now: the nested entity''s current value');
 
 -- Content addressing ---------------------------------------------------------------------------
 INSERT INTO txn SELECT 'tx6', transact('[[:db/add "c1" :note/text "shared value 7f3a"] [:db/add "c2" :note/text "shared value 7f3a"] [:db/add "c3" :note/text "shared value 7f3a"]]');

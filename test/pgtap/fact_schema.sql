@@ -6,7 +6,7 @@
 BEGIN;
 SET LOCAL search_path = persistence, public;
 SET LOCAL timezone = 'UTC';
-SELECT plan(94);
+SELECT plan(105);
 
 CREATE TEMP TABLE txn (name text PRIMARY KEY, tx bigint NOT NULL);
 CREATE FUNCTION pg_temp.t(n text) RETURNS bigint LANGUAGE sql AS $$ SELECT tx FROM txn WHERE name = n $$;
@@ -24,7 +24,7 @@ SELECT results_eq($$SELECT * FROM attribute_as_of(':sch/tags', pg_temp.t('def1')
     $$VALUES (':sch/tags', 'string', 'many', NULL::text, 'tags v1', NULL::text)$$, 'attribute_as_of(def1): the definition');
 SELECT results_eq($$SELECT * FROM attribute_as_of('sch/tags', pg_temp.t('def1'))$$, $$SELECT * FROM attribute_as_of(':sch/tags', pg_temp.t('def1'))$$,
     'attribute_as_of: the colon is optional');
--- BUG: attribute_as_of(ident) with t NULL reads at the SQL transaction's start, not the latest definition.
+-- t NULL is the latest definition, also one made earlier in the same SQL transaction.
 SELECT is((SELECT doc FROM attribute_as_of(':sch/tags')), 'tags v1',
           'attribute_as_of(ident) sees a definition made earlier in the same SQL transaction');
 SELECT is_empty($$SELECT * FROM attribute_as_of(':sch/tags', pg_temp.t('before'))$$, 'attribute_as_of before the definition: no row');
@@ -40,8 +40,7 @@ SELECT ok(define_attribute('sch/one', 'string') > 0, 'define a cardinality-one a
 INSERT INTO txn SELECT 'many', define_attribute('sch/one', 'string', 'many');
 SELECT ok(pg_temp.t('many') > 0, 'one -> many is allowed');
 SELECT is((SELECT cardinality FROM attribute_as_of('sch/one', pg_temp.t('many'))), 'many', 'now cardinality many');
--- BUG: the two checks below pass through when the attribute was defined earlier in the same SQL
--- transaction (define_attribute reads attribute_as_of(kw), which reads at the transaction's start).
+-- The attribute was defined earlier in this SQL transaction: the checks see that definition.
 SELECT throws_ok($$SELECT define_attribute('sch/one', 'string', 'one')$$, '0A000', NULL, 'many -> one: 0A000');
 SELECT throws_ok($$SELECT define_attribute('sch/one', 'int', 'many')$$, '0A000', NULL, 'value type change: 0A000');
 
@@ -101,13 +100,46 @@ SELECT throws_ok($$SELECT define_attribute('usr/nick', 'string', 'one', 'value')
                  'adding unique value when duplicates exist: 23505');
 SELECT throws_ok($$SELECT define_attribute('usr/nick', 'string', 'one', 'identity')$$, '23505', NULL,
                  'adding unique identity when duplicates exist: 23505');
--- BUG: the duplicate check of define_attribute only looks at valid_at(now()).
+-- The duplicate check covers every valid instant, not only the current one.
 INSERT INTO txn SELECT 'fut', transact('[{:db/id "fut-1" :usr/code "q" :db/valid-from #inst "2099-01-01T00:00:00Z"} {:db/id "fut-2" :usr/code "q" :db/valid-from #inst "2099-01-01T00:00:00Z"}]');
 SELECT throws_ok($$SELECT define_attribute('usr/code', 'string', 'one', 'value')$$, '23505', NULL,
                  'adding unique when duplicates exist only in future valid time: 23505');
 INSERT INTO txn SELECT 'same', transact('[{:db/id "same-1" :usr/alias "w"} {:db/id "same-2" :usr/alias "w"}]');
 SELECT throws_ok($$SELECT define_attribute('usr/alias', 'string', 'one', 'value')$$, '23505', NULL,
                  'adding unique when duplicates were written earlier in the same SQL transaction: 23505');
+-- Adding unique to a defined attribute whose values do not clash: distinct values, one value
+-- held by two entities over disjoint valid intervals, and a duplicate that was retracted
+-- over its whole interval (it is in the history, but never live).
+SELECT ok(define_attribute('usr/handle', 'string') > 0, 'define :usr/handle, not unique');
+INSERT INTO txn SELECT 'h1', transact('[{:db/id "h-1" :usr/handle "@a"} {:db/id "h-2" :usr/handle "@b"}
+    [:db/add "h-3" :usr/handle "@c" {:valid-from #inst "2026-01-01T00:00:00Z" :valid-to #inst "2026-02-01T00:00:00Z"}]
+    [:db/add "h-4" :usr/handle "@c" {:valid-from #inst "2026-02-01T00:00:00Z"}]
+    [:db/add "h-5" :usr/handle "@a" {:valid-from #inst "2026-01-01T00:00:00Z"}]]');
+INSERT INTO txn SELECT 'h2', transact('[[:db/retract "h-5" :usr/handle "@a" {:valid-from #inst "2026-01-01T00:00:00Z"}]]');
+SELECT lives_ok($$INSERT INTO txn SELECT 'h-unique', define_attribute('usr/handle', 'string', 'one', 'value')$$,
+                'adding unique value to a defined attribute with values but no clash');
+SELECT is((SELECT "unique" FROM attribute_as_of('usr/handle', pg_temp.t('h-unique'))), 'value', 'the attribute is now unique');
+SELECT is((SELECT "unique" FROM attribute_as_of('usr/handle', pg_temp.t('h2'))), NULL, 'and was not before');
+SELECT throws_ok($$SELECT transact('[[:db/add "h-6" :usr/handle "@b"]]')$$, '23505', NULL,
+                 'the rule now holds for new writes: 23505');
+SELECT is(pg_temp.cur('h-1') || ' ' || pg_temp.cur('h-4'), '{:db/id "h-1" :usr/handle "@a"} {:db/id "h-4" :usr/handle "@c"}',
+          'the values are unchanged');
+-- Every branch's view is checked, not only main's: the schema is shared by all branches, and
+-- a branch holding duplicates would break the rule there (identity upserts, merges).
+SELECT ok(define_attribute('usr/badge', 'string') > 0, 'define :usr/badge, not unique');
+INSERT INTO txn SELECT 'b1', transact('[[:db/add "b-1" :usr/badge "X"]]');
+SELECT ok(branch('badges') > 1 AND branch('badges2') > 1, 'two branches');
+INSERT INTO txn SELECT 'b2', transact('[[:db/add "b-2" :usr/badge "X" {:valid-from #inst "2026-01-01T00:00:00Z"}]]', 'badges');
+INSERT INTO txn SELECT 'b3', transact('[[:db/add "b-4" :usr/badge "Z"]]', 'badges');
+INSERT INTO txn SELECT 'b4', transact('[[:db/add "b-5" :usr/badge "Z"]]', 'badges2');
+SELECT throws_ok($$SELECT define_attribute('usr/badge', 'string', 'one', 'value')$$, '23505',
+                 'cannot make :usr/badge unique: entities {b-1,b-2} share the value "X" on branch "badges"',
+                 'adding unique when a branch''s view holds duplicates (one from main, one its own): 23505');
+SELECT throws_ok($$SELECT define_attribute('usr/badge', 'string', 'one', 'identity')$$, '23505', NULL,
+                 'the same for unique identity');
+INSERT INTO txn SELECT 'b5', transact('[[:db/retract "b-2" :usr/badge "X" {:valid-from #inst "2026-01-01T00:00:00Z"}]]', 'badges');
+SELECT lives_ok($$SELECT define_attribute('usr/badge', 'string', 'one', 'value')$$,
+                'after the duplicate is retracted on the branch, unique can be added (the same value on two sibling branches is no clash)');
 
 -- :db/cas ----------------------------------------------------------------------------------
 INSERT INTO txn SELECT 'c1', transact('[[:db/add "acct" :acct/balance 100]]');

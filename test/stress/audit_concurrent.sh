@@ -16,7 +16,7 @@ fail() {
     exit 1
 }
 
-PGOPTIONS='-c client_min_messages=warning' "$bindir/dropdb" --if-exists "$db"
+PGOPTIONS='-c client_min_messages=warning' "$bindir/dropdb" --force --if-exists "$db"
 "$bindir/createdb" "$db"
 sql -c "CREATE EXTENSION persistence" -c "SELECT persistence.branch('side')" >/dev/null
 

@@ -41,7 +41,7 @@ INSERT INTO acked SELECT persistence.transact(format('[[:db/add "k%s" :crash/n %
 COMMIT;
 BENCH
 
-PGOPTIONS='-c client_min_messages=warning' "$bindir/dropdb" --if-exists "$db"
+PGOPTIONS='-c client_min_messages=warning' "$bindir/dropdb" --force --if-exists "$db"
 "$bindir/createdb" "$db"
 sql -c "CREATE EXTENSION persistence" -c "CREATE TABLE acked (tx bigint PRIMARY KEY)"
 

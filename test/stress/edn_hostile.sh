@@ -12,7 +12,7 @@ bindir=$(pg_config --bindir)
 log="$PERSISTENCE_CLUSTER/log/postgresql.log"
 log_offset=$(stat -c %s "$log" 2>/dev/null || echo 0)
 
-"$bindir/dropdb" --if-exists "$db" 2>/dev/null
+"$bindir/dropdb" --force --if-exists "$db" 2>/dev/null
 "$bindir/createdb" "$db"
 "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" <<'SQL'
 CREATE EXTENSION persistence;
@@ -80,5 +80,5 @@ if tail -c +"$((log_offset + 1))" "$log" | grep -E "terminated by signal|server 
     echo "edn_hostile: a backend crashed"
     exit 1
 fi
-"$bindir/dropdb" "$db"
+"$bindir/dropdb" --force "$db"
 echo "edn_hostile: ok"

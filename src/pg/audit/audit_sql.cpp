@@ -138,16 +138,16 @@ PERSISTENCE_FUNCTION(persistence_rotate_signing_key) {
     SpiSession spi_session;
     // No checkpoint may be signed with the old key while the keys change.
     take_seal_lock();
-    auto old_key = load_signing_key(true);
-    if (!old_key.ok()) raise(old_key.error());
-    ensure_signing_key_recorded(old_key.value());
-
-    audit::SigningKey new_key = audit::SigningKey::generate();
     if (spi::run(select_log_id) != 1) raise(core::Error("XX001", "persistence.audit_log must hold one row"));
     auto log_id_bytes = spi::get_bytes(0, 1);
     audit::LogId log_id{};
     if (!log_id_bytes || log_id_bytes->size() != 16) raise(core::Error("XX001", "the log id is malformed"));
     std::memcpy(log_id.data(), log_id_bytes->data(), 16);
+    auto old_key = load_signing_key(log_id, true);
+    if (!old_key.ok()) raise(old_key.error());
+    ensure_signing_key_recorded(log_id, old_key.value());
+
+    audit::SigningKey new_key = audit::SigningKey::generate();
     std::string message = audit::rotation_bytes(log_id, old_key.value().public_key(), new_key.public_key());
     audit::Signature by_old = old_key.value().sign(message);
     audit::Signature by_new = new_key.sign(message);
@@ -169,7 +169,7 @@ PERSISTENCE_FUNCTION(persistence_rotate_signing_key) {
                      spi::bytea_datum(by_new.data(), by_new.size()),
                      Int64GetDatum(rotation_tx)};
     spi::run(insert_rotated_key, args);
-    core::Status staged = replace_signing_key_at_commit(old_key.value(), new_key);
+    core::Status staged = replace_signing_key_at_commit(log_id, old_key.value(), new_key);
     if (!staged.ok()) raise(staged.error());
     }  // SPI_finish: the result must live in the caller's memory context
     PG_RETURN_BYTEA_P(reinterpret_cast<bytea*>(DatumGetPointer(spi::bytea_datum(new_id))));

@@ -154,7 +154,7 @@ void take_seal_lock() {
     spi::run(take_lock, &lock);
 }
 
-void ensure_signing_key_recorded(const audit::SigningKey& key) {
+void ensure_signing_key_recorded(const audit::LogId& log_id, const audit::SigningKey& key) {
     uint64 n = spi::run(select_newest_keys, nullptr, nullptr, 0);
     audit::Digest id = audit::key_id(key.public_key());
     if (n == 0) {
@@ -168,7 +168,7 @@ void ensure_signing_key_recorded(const audit::SigningKey& key) {
                           "the signing key file does not match the newest key in persistence.signing_keys",
                           "The key file or the table was replaced (see docs/audit.md \"Keys\"): restore the "
                           "right key file, or rotate keys with persistence.rotate_signing_key().",
-                          "key file: " + signing_key_path()));
+                          "key file: " + signing_key_path(log_id)));
 }
 
 // Signs a checkpoint of the whole chain when the policy says so. Returns its size or 0.
@@ -189,15 +189,17 @@ int64 write_checkpoint(CheckpointPolicy policy, const ChainHead& head, const aud
         now - last_time < int64(checkpoint_interval()) * 1000)
         return 0;
 
-    auto key = load_signing_key(true);
-    if (!key.ok()) raise(key.error());
-    ensure_signing_key_recorded(key.value());
     if (spi::run(select_log_id, nullptr, nullptr, 0) != 1) damaged("persistence.audit_log must hold one row");
     auto log_id_bytes = spi::get_bytes(0, 1);
     if (!log_id_bytes || log_id_bytes->size() != 16) damaged("the log id is malformed");
+    audit::LogId log_id;
+    std::memcpy(log_id.data(), log_id_bytes->data(), 16);
+    auto key = load_signing_key(log_id, true);
+    if (!key.ok()) raise(key.error());
+    ensure_signing_key_recorded(log_id, key.value());
 
     audit::Checkpoint c;
-    std::memcpy(c.log_id.data(), log_id_bytes->data(), 16);
+    c.log_id = log_id;
     c.size = head.size;
     c.root = root;
     c.prev_hash = last_hash;
@@ -213,7 +215,7 @@ int64 write_checkpoint(CheckpointPolicy policy, const ChainHead& head, const aud
                      spi::bytea_datum(sig.data(), sig.size()),
                      spi::bytea_datum(hash)};
     spi::run(insert_checkpoint, args);
-    witness_at_commit(c.size, hash);
+    witness_at_commit(log_id, c.size, hash);
     return c.size;
 }
 

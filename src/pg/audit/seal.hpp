@@ -33,7 +33,7 @@ void take_seal_lock();
 
 // The newest key of persistence.signing_keys must be this key file's; on first use the
 // table is empty and the key is recorded. 55000 when they differ (docs/audit.md "Keys").
-void ensure_signing_key_recorded(const audit::SigningKey& key);
+void ensure_signing_key_recorded(const audit::LogId& log_id, const audit::SigningKey& key);
 
 // Is tx in the chain (a fresh snapshot under READ COMMITTED)?
 bool tx_sealed(int64_t tx);

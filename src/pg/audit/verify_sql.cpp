@@ -173,7 +173,7 @@ KeyCheck check_keys(const audit::LogId& log_id) {
         if (!is_previous) newest = &k;
     }
     const Key* start = newest;
-    auto file_key = load_signing_key(false);
+    auto file_key = load_signing_key(log_id, false);
     if (file_key.ok()) {
         audit::Digest file_id = audit::key_id(file_key.value().public_key());
         auto it = by_id.find(std::string(file_id.begin(), file_id.end()));
@@ -224,8 +224,9 @@ std::set<audit::Digest> bad_values() {
         audit::Digest h{};
         bool hash_ok = copy_bytes(spi::get_bytes(r, 1), h);
         auto v = spi::get_bytes(r, 2);
-        // The edn varlena: an 8-byte header (version, reserved), then the canonical bytes.
-        bool ok = hash_ok && v && v->size() >= 8 && audit::value_matches(h, v->substr(8));
+        // After the varlena header: the edn version byte and 3 reserved bytes, then the
+        // canonical bytes (pg/edn/edn_datum.hpp).
+        bool ok = hash_ok && v && v->size() >= 4 && audit::value_matches(h, v->substr(4));
         if (!ok) bad.insert(h);
     }
     return bad;
@@ -400,7 +401,7 @@ Outcome run_verify(const char* branch, std::optional<int64> from_seq, std::optio
         if (orphan != 0) problem = audit::Problem{orphan, 0, "datom of a transaction that does not exist: inserted"};
     }
     if (!problem && to_end) {
-        auto witness = read_witness();
+        auto witness = read_witness(log_id);
         if (witness) {
             Datum sz = Int64GetDatum(witness->size);
             audit::Digest h{};

@@ -34,6 +34,7 @@ extern "C" {
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 #include "utils/varlena.h"
 
 PGDLLEXPORT void persistence_sealer_launcher_main(Datum arg);
@@ -189,7 +190,7 @@ void sealer_init() {
     shmem_startup_hook = shmem_startup;
     BackgroundWorker w;
     fill_worker(&w, "persistence_sealer_launcher_main", "persistence sealer launcher");
-    w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+    snprintf(w.bgw_type, BGW_MAXLEN, "persistence sealer launcher");
     RegisterBackgroundWorker(&w);
 }
 
@@ -202,7 +203,65 @@ bool sealer_running() { return sealer_procno(MyDatabaseId) >= 0; }
 using namespace persistence::pg;
 
 // The launcher: connected to no database (it reads only the shared catalog pg_database),
-// it starts a sealer for every selected database without one, every 10 s and on SIGHUP.
+// it keeps one sealer running for every selected database, checking every 10 s, on
+// SIGHUP and whenever one of its sealers starts or stops. It alone restarts sealers (they
+// are registered BGW_NEVER_RESTART), at most once per restart_after_ms per database, so a
+// sealer that exits (no extension there, a dropped database, an error) cannot make it spin.
+namespace {
+
+constexpr long launcher_naptime_ms = 10000;
+constexpr long restart_after_ms = 10000;
+
+struct Started {
+    Oid database;
+    BackgroundWorkerHandle* handle;  // nullptr: the last attempt to start one failed
+    TimestampTz started_at;
+};
+
+// The databases to serve now.
+int selected_databases(Oid* dbs, int max) {
+    int n = 0;
+    SetCurrentStatementStartTimestamp();
+    StartTransactionCommand();
+    Relation rel = table_open(DatabaseRelationId, AccessShareLock);
+    TableScanDesc scan = table_beginscan_catalog(rel, 0, nullptr);
+    HeapTuple tup;
+    while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr && n < max) {
+        auto* db = reinterpret_cast<Form_pg_database>(GETSTRUCT(tup));
+        if (db->datallowconn && !db->datistemplate && database_selected(NameStr(db->datname))) dbs[n++] = db->oid;
+    }
+    table_endscan(scan);
+    table_close(rel, AccessShareLock);
+    CommitTransactionCommand();
+    return n;
+}
+
+bool running(const Started& s) {
+    pid_t pid;
+    return s.handle != nullptr && GetBackgroundWorkerPid(s.handle, &pid) != BGWH_STOPPED;
+}
+
+void start_sealer(Started* s, MemoryContext cxt) {
+    BackgroundWorker w;
+    fill_worker(&w, "persistence_sealer_main", "persistence sealer");
+    w.bgw_restart_time = BGW_NEVER_RESTART;
+    w.bgw_main_arg = ObjectIdGetDatum(s->database);
+    w.bgw_notify_pid = MyProcPid;
+    if (s->handle != nullptr) pfree(s->handle);
+    s->handle = nullptr;
+    s->started_at = GetCurrentTimestamp();
+    MemoryContext old = MemoryContextSwitchTo(cxt);
+    bool ok = RegisterDynamicBackgroundWorker(&w, &s->handle);
+    MemoryContextSwitchTo(old);
+    if (!ok) {
+        s->handle = nullptr;
+        ereport(WARNING, (errmsg("persistence: could not start a sealer for database %u", s->database),
+                          errhint("Raise max_worker_processes: each database with the extension needs one.")));
+    }
+}
+
+}  // namespace
+
 void persistence_sealer_launcher_main(Datum) {
     pqsignal(SIGHUP, SignalHandlerForConfigReload);
     pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
@@ -210,12 +269,8 @@ void persistence_sealer_launcher_main(Datum) {
     BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);
     pgstat_report_appname("persistence sealer launcher");
 
-    MemoryContext launcher_cxt = AllocSetContextCreate(TopMemoryContext, "persistence launcher", ALLOCSET_DEFAULT_SIZES);
-    struct Started {
-        Oid database;
-        BackgroundWorkerHandle* handle;
-    };
-    Started* started = static_cast<Started*>(MemoryContextAllocZero(launcher_cxt, sizeof(Started) * max_sealers));
+    MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "persistence launcher", ALLOCSET_DEFAULT_SIZES);
+    auto* started = static_cast<Started*>(MemoryContextAllocZero(cxt, sizeof(Started) * max_sealers));
     int n_started = 0;
 
     while (!ShutdownRequestPending) {
@@ -224,51 +279,34 @@ void persistence_sealer_launcher_main(Datum) {
             ProcessConfigFile(PGC_SIGHUP);
         }
         Oid dbs[max_sealers];
-        int n_dbs = 0;
-        SetCurrentStatementStartTimestamp();
-        StartTransactionCommand();
-        Relation rel = table_open(DatabaseRelationId, AccessShareLock);
-        TableScanDesc scan = table_beginscan_catalog(rel, 0, nullptr);
-        HeapTuple tup;
-        while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr && n_dbs < max_sealers) {
-            auto* db = reinterpret_cast<Form_pg_database>(GETSTRUCT(tup));
-            if (db->datallowconn && !db->datistemplate && database_selected(NameStr(db->datname)))
-                dbs[n_dbs++] = db->oid;
-        }
-        table_endscan(scan);
-        table_close(rel, AccessShareLock);
-        CommitTransactionCommand();
-
-        for (int i = 0; i < n_dbs; ++i) {
-            int slot = -1;
-            for (int j = 0; j < n_started; ++j)
-                if (started[j].database == dbs[i]) slot = j;
-            if (slot >= 0) {
-                pid_t pid;
-                if (GetBackgroundWorkerPid(started[slot].handle, &pid) != BGWH_STOPPED) continue;
-                pfree(started[slot].handle);
-            } else if (n_started < max_sealers) {
-                slot = n_started++;
-                started[slot].database = dbs[i];
+        int n_dbs = selected_databases(dbs, max_sealers);
+        // Forget databases no longer served once their sealer has stopped.
+        for (int j = 0; j < n_started;) {
+            bool selected = false;
+            for (int i = 0; i < n_dbs; ++i) selected |= dbs[i] == started[j].database;
+            if (!selected && !running(started[j])) {
+                if (started[j].handle != nullptr) pfree(started[j].handle);
+                started[j] = started[--n_started];
             } else {
+                ++j;
+            }
+        }
+        for (int i = 0; i < n_dbs; ++i) {
+            Started* s = nullptr;
+            for (int j = 0; j < n_started; ++j)
+                if (started[j].database == dbs[i]) s = &started[j];
+            if (s == nullptr) {
+                if (n_started == max_sealers) continue;
+                s = &started[n_started++];
+                *s = Started{dbs[i], nullptr, 0};
+            } else if (running(*s) ||
+                       !TimestampDifferenceExceeds(s->started_at, GetCurrentTimestamp(), int(restart_after_ms))) {
                 continue;
             }
-            BackgroundWorker w;
-            fill_worker(&w, "persistence_sealer_main", "persistence sealer");
-            w.bgw_main_arg = ObjectIdGetDatum(dbs[i]);
-            w.bgw_notify_pid = MyProcPid;
-            BackgroundWorkerHandle* handle = nullptr;
-            MemoryContext old = MemoryContextSwitchTo(launcher_cxt);
-            bool ok = RegisterDynamicBackgroundWorker(&w, &handle);
-            MemoryContextSwitchTo(old);
-            if (ok) {
-                started[slot].handle = handle;
-            } else {
-                started[slot] = started[--n_started];
-                ereport(WARNING, (errmsg("persistence: could not start a sealer (max_worker_processes?)")));
-            }
+            start_sealer(s, cxt);
         }
-        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10000L, PG_WAIT_EXTENSION);
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, launcher_naptime_ms,
+                        PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
     proc_exit(0);
