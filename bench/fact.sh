@@ -3,7 +3,7 @@
 # persistence.entity() against plain-table baselines measured in the same run, on a
 # throwaway cluster. Prints four ratios (and the 40001 counts) in a final block:
 #   (a) one transact of 1000 datoms vs one INSERT of the same 1000 rows into a plain table
-#       with the 6 indexes of persistence.datoms;
+#       with the 7 indexes of persistence.datoms;
 #   (b) one-datom transacts from 8 pgbench clients under SERIALIZABLE vs the same load of
 #       one-row INSERTs into that plain table, and the serialization failures (40001);
 #   (c) the transacts of (b) vs a hand-written hash chain (BEFORE INSERT trigger, pgcrypto)

@@ -143,8 +143,8 @@ CREATE FUNCTION @extschema@.erase(e text, a text DEFAULT NULL) RETURNS bigint
         WHERE d.e = erase.e AND (kw IS NULL OR d.a = kw)
           AND NOT EXISTS (SELECT 1 FROM @extschema@.erased_values x WHERE x.hash = d.vh);
         IF hashes IS NULL THEN
-            RAISE EXCEPTION 'erase: entity % has no % value left to erase', quote_literal(e),
-                            coalesce('attribute ' || kw || ' ', '')
+            RAISE EXCEPTION 'erase: entity % has no value left to erase%', quote_literal(e),
+                            coalesce(' for attribute ' || kw, '')
                 USING ERRCODE = '22023', HINT = 'persistence.history(e) lists its datoms.';
         END IF;
         removed := @extschema@._erase_payloads(hashes);
