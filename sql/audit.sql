@@ -1,7 +1,13 @@
 -- The audit chain (docs/audit.md): the story of one sealed transaction, and the error
 -- messages users see. Hashes, keys and times differ per run, so only booleans and counts
 -- are printed. The sealer worker may run beside this script: it only ever seals earlier.
+-- Its own database: the other suites read the whole log of theirs.
 \set SHOW_CONTEXT never
+CREATE DATABASE persistence_audit_regress;
+\c persistence_audit_regress
+SET client_min_messages = warning;
+CREATE EXTENSION persistence;
+RESET client_min_messages;
 SET search_path = persistence, public;
 
 SELECT transact('[[:db/add "invoice-7" :invoice/total 120.50M]]') > 0 AS written;
@@ -33,3 +39,6 @@ TRUNCATE signing_keys;
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT seal();
 ROLLBACK;
+
+\c contrib_regression
+DROP DATABASE persistence_audit_regress WITH (FORCE);
