@@ -29,6 +29,8 @@ int usage(const char* why) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Exports are large and read line by line; C stdio sync would make std::cin crawl.
+    std::ios::sync_with_stdio(false);
     std::optional<audit::PublicKey> key;
     const char* path = nullptr;
     for (int i = 1; i < argc; ++i) {

@@ -1,9 +1,8 @@
 #include "persistence/audit/export.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <istream>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "bytes.hpp"
@@ -170,7 +169,7 @@ std::optional<std::string_view> ExportData::value_bytes(size_t i) const {
 
 // Reads one line at a time into an ExportData; every error names its line.
 class ExportParser {
-   public:
+ public:
     explicit ExportParser(ExportData& d) : d_(d) {}
 
     core::Status line(std::string_view text, uint64_t number) {
@@ -214,7 +213,7 @@ class ExportParser {
         return unique(pending_ids_, "pending tx");
     }
 
-   private:
+ private:
     static constexpr size_t max_fields = 10;
 
     static std::string hint() {
