@@ -96,6 +96,23 @@ unit: unit-build
 	build/unit/unit_tests
 	build/unit-asan/unit_tests
 
+# ---------------------------------------------------------------- persistence-verify
+# The offline verifier of export_chain() files (docs/audit.md): the extension's own core
+# objects (so `make` compiles the core once) plus its main, built by `make` and installed
+# next to PostgreSQL's programs by `make install`.
+build/tools/persistence_verify.o: src/tools/persistence_verify.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(UNIT_FLAGS) -O2 -g -c $< -o $@
+build/persistence-verify: $(CORE_SRCS:.cpp=.o) build/tools/persistence_verify.o
+	$(CXX) -O2 -g $^ $(UNIT_LIBS) -o $@
+-include build/tools/persistence_verify.d
+all: build/persistence-verify
+install: install-verify
+.PHONY: install-verify
+install-verify: build/persistence-verify
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) build/persistence-verify '$(DESTDIR)$(bindir)/persistence-verify'
+
 # ---------------------------------------------------------------- fuzzing (clang, libFuzzer)
 FUZZ_TARGETS = $(basename $(notdir $(wildcard test/fuzz/*.cpp)))
 FUZZ_FLAGS   = -std=c++17 -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

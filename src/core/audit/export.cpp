@@ -1,9 +1,8 @@
 #include "persistence/audit/export.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <istream>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "bytes.hpp"

@@ -171,7 +171,8 @@ bool ChainWalk::add(const EntryRow& e, const TxRow* tx) {
         return fail(e.tx, e.seq, std::string(reasons::transaction_row_mismatch));
 
     Digest lineage = zero_digest;
-    if (auto head = lineage_heads_.find(e.branch_id); head != lineage_heads_.end()) {
+    auto head = lineage_heads_.find(e.branch_id);
+    if (head != lineage_heads_.end()) {
         lineage = head->second;
     } else {
         auto b = branches_.find(e.branch_id);
@@ -209,7 +210,10 @@ bool ChainWalk::add(const EntryRow& e, const TxRow* tx) {
         return fail(e.tx, e.seq, std::string(reasons::merkle_node_mismatch));
 
     last_entry_hash_ = e.entry_hash;
-    lineage_heads_[e.branch_id] = e.entry_hash;
+    if (head != lineage_heads_.end())
+        head->second = e.entry_hash;
+    else
+        lineage_heads_.emplace(e.branch_id, e.entry_hash);
     if (!fork_txs_.empty() && fork_txs_.count(e.tx)) fork_entries_[e.tx] = e.entry_hash;
     ++checked_;
     return meet_checkpoints(e.tx, e.seq);
