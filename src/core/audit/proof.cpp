@@ -5,18 +5,15 @@
 #include "persistence/audit/merkle_log.hpp"
 #include "persistence/hash/merkle.hpp"
 
+#include "bytes.hpp"
+
 namespace persistence::audit {
 
 namespace {
 
-constexpr const char* hex_digits = "0123456789abcdef";
-
 void put_hex(std::string& out, const uint8_t* p, size_t n) {
     out += '"';
-    for (size_t i = 0; i < n; ++i) {
-        out += hex_digits[p[i] >> 4];
-        out += hex_digits[p[i] & 15];
-    }
+    bytes::append_hex(out, p, n);
     out += '"';
 }
 template <size_t N>
@@ -51,13 +48,6 @@ std::optional<edn::ValueRef> get(edn::ValueRef m, std::string_view name) {
     return std::nullopt;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // A parser that remembers its first error, so each field is one line.
 struct Reader {
     std::optional<core::Error> error;
@@ -89,15 +79,7 @@ struct Reader {
             fail(":" + std::string(name) + " must be a string of " + std::to_string(2 * N) + " hex digits");
             return out;
         }
-        std::string_view s = v.as_text();
-        for (size_t i = 0; i < N; ++i) {
-            int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
-            if (hi < 0 || lo < 0) {
-                fail(":" + std::string(name) + " is not hex");
-                return out;
-            }
-            out[i] = uint8_t(hi * 16 + lo);
-        }
+        if (!bytes::decode_hex(v.as_text(), out.data(), N)) fail(":" + std::string(name) + " is not lower-case hex");
         return out;
     }
     template <size_t N>
