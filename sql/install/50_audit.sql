@@ -20,6 +20,8 @@ INSERT INTO @extschema@.audit_log (log_id) VALUES (uuid_send(gen_random_uuid()))
 CREATE TABLE @extschema@.seal_queue (
     tx bigint PRIMARY KEY
 );
+-- Rows live for milliseconds: vacuum it by count, not by a fraction of its size.
+ALTER TABLE @extschema@.seal_queue SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
 REVOKE ALL ON @extschema@.seal_queue FROM PUBLIC;
 GRANT SELECT ON @extschema@.seal_queue TO persistence_reader;
 

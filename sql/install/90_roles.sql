@@ -40,5 +40,5 @@ END $grants$;
 GRANT SET ON PARAMETER persistence.checkpoint_entries, persistence.checkpoint_interval,
                        persistence.seal_batch TO persistence_admin;
 GRANT ALTER SYSTEM ON PARAMETER persistence.checkpoint_entries, persistence.checkpoint_interval,
-                                persistence.seal_batch, persistence.sealer_databases,
-                                persistence.sealer_naptime TO persistence_admin;
+                                persistence.seal_batch, persistence.seal_delay,
+                                persistence.sealer_databases, persistence.sealer_naptime TO persistence_admin;

@@ -22,6 +22,7 @@ int sealer_naptime_ms = 1000;
 int checkpoint_entries_value = 1000;
 int checkpoint_interval_ms = 1000;
 int seal_batch_value = 10000;
+int seal_delay_ms = 10;
 char* signing_key_directory_value = nullptr;
 }  // namespace
 
@@ -67,6 +68,11 @@ void define_audit_gucs() {
                             "Sign a checkpoint when this much time passed since the last one and entries were added.",
                             nullptr, &checkpoint_interval_ms, 1000, 1, INT_MAX, PGC_SUSET, GUC_UNIT_MS, nullptr,
                             nullptr, nullptr);
+    DefineCustomIntVariable("persistence.seal_delay",
+                            "Shortest time between two passes of the sealer worker.",
+                            "Commits in between are sealed together: less work per transaction, at most this "
+                            "much more sealing lag.",
+                            &seal_delay_ms, 10, 0, 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("persistence.seal_batch", "Most chain entries one sealing transaction appends.", nullptr,
                             &seal_batch_value, 10000, 1, 1000000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomStringVariable("persistence.signing_key_directory",
@@ -82,6 +88,7 @@ int sealer_naptime() { return sealer_naptime_ms; }
 int checkpoint_entries() { return checkpoint_entries_value; }
 int checkpoint_interval() { return checkpoint_interval_ms; }
 int seal_batch() { return seal_batch_value; }
+int seal_delay() { return seal_delay_ms; }
 const char* signing_key_directory() { return signing_key_directory_value; }
 
 edn::Limits edn_limits() {

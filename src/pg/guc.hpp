@@ -18,6 +18,7 @@ int sealer_naptime();             // ms
 int checkpoint_entries();         // persistence.checkpoint_entries
 int checkpoint_interval();        // ms
 int seal_batch();                 // persistence.seal_batch
+int seal_delay();                 // ms, persistence.seal_delay
 const char* signing_key_directory();  // persistence.signing_key_directory ("" = default)
 
 }  // namespace persistence::pg

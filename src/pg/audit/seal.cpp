@@ -37,23 +37,32 @@ constexpr int64 seal_lock_key = 0x7065727369737431;  // "persist1"
 const Oid int8_arg[] = {INT8OID};
 const Oid int4_arg[] = {INT4OID};
 const Oid int8_array_arg[] = {INT8ARRAYOID};
-const Oid chain_insert_args[] = {INT8OID, INT8OID, INT4OID, BYTEAOID, BYTEAOID, BYTEAOID, BYTEAOID, BYTEAOID};
+const Oid chain_insert_args[] = {INT8ARRAYOID,  INT8ARRAYOID,  INT4ARRAYOID,  BYTEAARRAYOID,
+                                 BYTEAARRAYOID, BYTEAARRAYOID, BYTEAARRAYOID, BYTEAARRAYOID};
 const Oid checkpoint_insert_args[] = {INT8OID, BYTEAOID, BYTEAOID, TIMESTAMPTZOID, BYTEAOID, BYTEAOID, BYTEAOID};
 const Oid key_insert_args[] = {BYTEAOID, BYTEAOID};
 
 const spi::Statement take_lock = {"SELECT pg_advisory_xact_lock($1)", 1, int8_arg};
 const spi::Statement select_queue = {
+    // LIMIT first, then one index probe per queued tx: a join would let the planner merge
+    // the queue with the whole transactions table on every pass.
     "SELECT q.tx, t.branch_id, t.tx_time, t.datom_count, t.merkle_root, t.tx IS NULL "
-    "FROM persistence.seal_queue q LEFT JOIN persistence.transactions t ON t.tx = q.tx ORDER BY q.tx LIMIT $1",
+    "FROM (SELECT tx FROM persistence.seal_queue ORDER BY tx LIMIT $1) q "
+    "LEFT JOIN LATERAL (SELECT * FROM persistence.transactions x WHERE x.tx = q.tx) t ON true ORDER BY q.tx",
     1, int8_arg};
 const spi::Statement select_lineage_head = {
-    "SELECT entry_hash FROM persistence.chain WHERE branch_id = $1 ORDER BY seq DESC LIMIT 1", 1, int4_arg};
+    // Ordered like chain_branch (branch_id, seq), so that this is one backward probe of it
+    // however long ago the branch last wrote.
+    "SELECT entry_hash FROM persistence.chain WHERE branch_id = $1 ORDER BY branch_id DESC, seq DESC LIMIT 1", 1,
+    int4_arg};
 const spi::Statement select_fork_tx = {"SELECT coalesce(fork_tx, 0) FROM persistence.branches WHERE id = $1", 1,
                                        int4_arg};
 const spi::Statement select_entry_of_tx = {"SELECT entry_hash FROM persistence.chain WHERE tx = $1", 1, int8_arg};
-const spi::Statement insert_entry = {
+// One statement per pass, whatever the number of entries: per-row statements cost the
+// sealer more CPU than the rows themselves.
+const spi::Statement insert_entries = {
     "INSERT INTO persistence.chain (seq, tx, branch_id, prev_hash, merkle_root, entry_hash, branch_prev, "
-    "subtree_roots) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    "subtree_roots) SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8)",
     8, chain_insert_args};
 const spi::Statement delete_queued = {"DELETE FROM persistence.seal_queue WHERE tx = ANY($1)", 1, int8_array_arg};
 const spi::Statement select_last_checkpoint = {
@@ -145,6 +154,27 @@ std::vector<QueuedTx> read_queue(int64 limit) {
     return queue;
 }
 
+// One-dimensional arrays for SPI arguments (nulls: which elements are NULL).
+Datum make_array(const std::vector<Datum>& elems, Oid type, int len, bool byval, char align,
+                 const std::vector<bool>* nulls = nullptr) {
+    return call_pg([&] {
+        int n = int(elems.size());
+        int dims[1] = {n}, lbs[1] = {1};
+        bool* isnull = nullptr;
+        if (nulls != nullptr) {
+            isnull = static_cast<bool*>(palloc(sizeof(bool) * size_t(n) + 1));
+            for (int i = 0; i < n; ++i) isnull[i] = (*nulls)[size_t(i)];
+        }
+        return PointerGetDatum(construct_md_array(const_cast<Datum*>(elems.data()), isnull, 1, dims, lbs, type, len,
+                                                  byval, align));
+    });
+}
+Datum int8_array(const std::vector<Datum>& e) { return make_array(e, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE); }
+Datum int4_array(const std::vector<Datum>& e) { return make_array(e, INT4OID, 4, true, TYPALIGN_INT); }
+Datum bytea_array(const std::vector<Datum>& e, const std::vector<bool>* nulls = nullptr) {
+    return make_array(e, BYTEAOID, -1, false, TYPALIGN_INT, nulls);
+}
+
 int64 now_micros() { return micros_from_timestamptz(call_pg([] { return GetCurrentTimestamp(); })); }
 
 }  // namespace
@@ -230,9 +260,12 @@ SealOutcome seal_pending(CheckpointPolicy checkpoint) {
 
     ChainHead head = chain_head();
     audit::LogFrontier& frontier = chain_frontier(head);
+    std::vector<audit::Digest> completed;
     Lineage lineage;
     std::vector<Datum> done;
-    std::string meta;
+    // The columns of the new entries, as Datums for the arrays of insert_entries.
+    std::vector<Datum> seqs, txs, branches, prevs, roots, entries, lineage_links, subtrees;
+    std::vector<bool> subtree_null;
     for (const QueuedTx& q : queue) {
         done.push_back(Int64GetDatum(q.tx));
         if (!q.valid) {
@@ -250,29 +283,32 @@ SealOutcome seal_pending(CheckpointPolicy checkpoint) {
         m.datom_count = q.datom_count;
         m.branch_prev = lineage.link(q.branch_id);
         audit::Digest entry = audit::entry_hash(head.last_hash, m, q.merkle_root);
-        std::vector<audit::Digest> nodes = frontier.append(entry);
+        frontier.append(entry, completed);
         std::string subtree;
-        for (size_t i = 1; i < nodes.size(); ++i) subtree.append(reinterpret_cast<const char*>(nodes[i].data()), 32);
-        Datum args[8] = {Int64GetDatum(m.seq),
-                         Int64GetDatum(m.tx),
-                         Int32GetDatum(m.branch_id),
-                         spi::bytea_datum(head.last_hash),
-                         spi::bytea_datum(q.merkle_root),
-                         spi::bytea_datum(entry),
-                         spi::bytea_datum(m.branch_prev),
-                         subtree.empty() ? Datum(0) : spi::bytea_datum(subtree.data(), subtree.size())};
-        const char nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', subtree.empty() ? 'n' : ' '};
-        spi::run(insert_entry, args, nulls);
+        for (size_t i = 1; i < completed.size(); ++i)
+            subtree.append(reinterpret_cast<const char*>(completed[i].data()), 32);
+        seqs.push_back(Int64GetDatum(m.seq));
+        txs.push_back(Int64GetDatum(m.tx));
+        branches.push_back(Int32GetDatum(m.branch_id));
+        prevs.push_back(spi::bytea_datum(head.last_hash));
+        roots.push_back(spi::bytea_datum(q.merkle_root));
+        entries.push_back(spi::bytea_datum(entry));
+        lineage_links.push_back(spi::bytea_datum(m.branch_prev));
+        subtrees.push_back(subtree.empty() ? Datum(0) : spi::bytea_datum(subtree.data(), subtree.size()));
+        subtree_null.push_back(subtree.empty());
         lineage.sealed(q.branch_id, q.tx, entry);
         head.size = m.seq;
         head.last_hash = entry;
         ++out.sealed;
     }
+    if (out.sealed > 0) {
+        Datum args[8] = {int8_array(seqs),         int8_array(txs),     int4_array(branches),
+                         bytea_array(prevs),       bytea_array(roots),  bytea_array(entries),
+                         bytea_array(lineage_links), bytea_array(subtrees, &subtree_null)};
+        spi::run(insert_entries, args);
+    }
     if (!done.empty()) {
-        Datum arr = call_pg([&] {
-            return PointerGetDatum(
-                construct_array(done.data(), int(done.size()), INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-        });
+        Datum arr = int8_array(done);
         spi::run(delete_queued, &arr);
     }
     audit::Digest root = frontier.root();

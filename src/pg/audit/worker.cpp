@@ -324,14 +324,21 @@ void persistence_sealer_main(Datum arg) {
     register_slot(db);
     before_shmem_exit(release_slot, ObjectIdGetDatum(db));
 
+    TimestampTz last_pass = 0;
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         if (ConfigReloadPending) {
             ConfigReloadPending = false;
             ProcessConfigFile(PGC_SIGHUP);
         }
+        // Group commits: at most one pass per persistence.seal_delay, so that under load
+        // each pass seals many transactions with one statement instead of one each.
+        long since_ms = long((GetCurrentTimestamp() - last_pass) / 1000);
+        if (since_ms < seal_delay())
+            (void)WaitLatch(MyLatch, WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, seal_delay() - since_ms, PG_WAIT_EXTENSION);
         // Reset before the pass: a commit during the pass sets it again.
         ResetLatch(MyLatch);
+        last_pass = GetCurrentTimestamp();
         if (sealer_pass()) continue;
         (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, long(sealer_naptime()),
                         PG_WAIT_EXTENSION);
