@@ -23,6 +23,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 AUDIT_TXS=${AUDIT_TXS:-2000}
 AUDIT_PER=${AUDIT_PER:-1000}
@@ -36,18 +38,7 @@ export CLUSTER_EXTRA_CONF=${CLUSTER_EXTRA_CONF:-$'shared_buffers = 1GB\njit_inli
 BENCH_DIR=$REPO_ROOT/bench/audit
 WORK=
 
-sql() { "$(pg_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -P pager=off -d audit "$@"; }
-sql_value() { sql -A -t "$@"; }
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 now() { date +%s.%N; }
-verdict() {
-    awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
-        ok = (op == ">=") ? (v + 0 >= t + 0) : (op == "<") ? (v + 0 < t + 0) : (v + 0 <= t + 0); print ok ? "ok" : "MISSED" }'
-}
 
 start_audit_cluster() {
     if [[ "${BENCH_BUILD:-0}" == 1 ]]; then
@@ -216,6 +207,7 @@ main() {
     start_audit_cluster
     suite_header "benchmark audit (bench/audit.sh)"
     "$(pg_bindir)/createdb" audit
+    export PGDATABASE=audit # every sql/sql_value below runs in it
     sql -c "CREATE EXTENSION persistence" -f "$BENCH_DIR/setup.sql"
     bench_verify
     bench_tps

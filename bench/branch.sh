@@ -37,6 +37,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BRANCH_SMALL_DATOMS=${BRANCH_SMALL_DATOMS:-10000}
 BRANCH_LARGE_DATOMS=${BRANCH_LARGE_DATOMS:-10000000}
@@ -63,24 +65,6 @@ export CLUSTER_EXTRA_CONF=${CLUSTER_EXTRA_CONF:-$'shared_buffers = 2GB\njit_inli
 BENCH_DIR=$REPO_ROOT/bench/branch
 WORK=
 
-sql() { "$(pg_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -P pager=off "$@"; }
-sql_value() { sql -A -t "$@"; }
-
-# median N...: the median of the numbers.
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-# calc EXPR: awk arithmetic, printed with %.2f.
-calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
-# percentile P FILES...: nearest-rank percentile P (0..100) of column 3 (latency, µs) of
-# pgbench per-transaction logs.
-percentile() {
-    local p=$1
-    shift
-    cat "$@" | awk '{ print $3 }' | sort -n | awk -v p="$p" '{ v[NR] = $1 } END {
-        r = int(NR * p / 100); if (r < NR * p / 100) r++; if (r < 1) r = 1; print v[r] }'
-}
 
 start_branch_cluster() {
     if [[ "${BENCH_BUILD:-0}" == 1 ]]; then
@@ -274,11 +258,6 @@ bench_reads() {
 
 # ---------------------------------------------------------------- report
 
-# verdict VALUE TARGET >=|<=|<: "ok" or "MISSED".
-verdict() {
-    awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
-        ok = (op == ">=") ? (v + 0 >= t + 0) : (op == "<") ? (v + 0 < t + 0) : (v + 0 <= t + 0); print ok ? "ok" : "MISSED" }'
-}
 
 # stats SERIES: "p50 p95" of a timings series of database branch.
 stats() { sql_value -F ' ' -d branch -c "SELECT p50, p95 FROM series_stats('$1')"; }

@@ -39,7 +39,6 @@ const spi::Statement select_tx_state = {
     "SELECT EXISTS (SELECT 1 FROM persistence.transactions WHERE tx = $1), "
     "EXISTS (SELECT 1 FROM persistence.seal_queue WHERE tx = $1)",
     1, int8_arg};
-const spi::Statement select_log_id = {"SELECT log_id FROM persistence.audit_log", 0, nullptr};
 const spi::Statement transact_rotation = {"SELECT persistence.transact($1::persistence.edn)", 1, text_arg};
 const spi::Statement insert_rotated_key = {
     "INSERT INTO persistence.signing_keys (key_id, public_key, previous_key, sig_by_old, sig_by_new, rotation_tx) "
@@ -56,14 +55,6 @@ void require_read_committed(const char* function) {
                           "'persistence' the sealer worker seals for you."));
 }
 
-struct SpiSession {
-    SpiSession() {
-        call_pg([] {
-            if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "persistence: SPI_connect failed");
-        });
-    }
-    ~SpiSession() { SPI_finish(); }
-};
 
 }  // namespace
 
@@ -76,7 +67,7 @@ using namespace persistence::pg;
 PERSISTENCE_FUNCTION(persistence_seal) {
     require_read_committed("seal");
     int64 total = 0;
-    SpiSession spi_session;
+    spi::Session spi_session;
     for (;;) {
         SealOutcome out = seal_pending(CheckpointPolicy::due);
         total += out.sealed;
@@ -89,7 +80,7 @@ PERSISTENCE_FUNCTION(persistence_seal) {
 // whole chain (unless the newest already covers it); the chain's size.
 PERSISTENCE_FUNCTION(persistence_checkpoint) {
     require_read_committed("checkpoint");
-    SpiSession spi_session;
+    spi::Session spi_session;
     for (;;) {
         SealOutcome out = seal_pending(CheckpointPolicy::force);
         if (!out.more) break;
@@ -108,7 +99,7 @@ PERSISTENCE_FUNCTION(persistence_await_seal) {
         raise(core::Error("22023", "await_seal: the timeout must not be negative",
                           "Give an interval such as '5 s'."));
     require_read_committed("await_seal");
-    SpiSession spi_session;
+    spi::Session spi_session;
     Datum t = Int64GetDatum(tx);
     spi::run(select_tx_state, &t);
     if (!spi::get_bool(0, 1))
@@ -135,14 +126,10 @@ PERSISTENCE_FUNCTION(persistence_rotate_signing_key) {
     require_read_committed("rotate_signing_key");
     audit::Digest new_id{};
     {
-    SpiSession spi_session;
+    spi::Session spi_session;
     // No checkpoint may be signed with the old key while the keys change.
     take_seal_lock();
-    if (spi::run(select_log_id) != 1) raise(core::Error("XX001", "persistence.audit_log must hold one row"));
-    auto log_id_bytes = spi::get_bytes(0, 1);
-    audit::LogId log_id{};
-    if (!log_id_bytes || log_id_bytes->size() != 16) raise(core::Error("XX001", "the log id is malformed"));
-    std::memcpy(log_id.data(), log_id_bytes->data(), 16);
+    audit::LogId log_id = spi::log_id();
     auto old_key = load_signing_key(log_id, true);
     if (!old_key.ok()) raise(old_key.error());
     ensure_signing_key_recorded(log_id, old_key.value());

@@ -39,19 +39,10 @@ const spi::Statement select_newest_checkpoint = {
 const spi::Statement select_checkpoint = {
     "SELECT size, root, prev_hash, time, key_id, signature FROM persistence.checkpoints WHERE size = $1", 1,
     int8_arg};
-const spi::Statement select_log_id = {"SELECT log_id FROM persistence.audit_log", 0, nullptr};
 const spi::Statement select_public_key = {"SELECT public_key FROM persistence.signing_keys WHERE key_id = $1", 1,
                                           bytea_arg};
 const spi::Statement select_chain_size = {"SELECT coalesce(max(seq), 0) FROM persistence.chain", 0, nullptr};
 
-struct SpiSession {
-    SpiSession() {
-        call_pg([] {
-            if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "persistence: SPI_connect failed");
-        });
-    }
-    ~SpiSession() { SPI_finish(); }
-};
 
 template <size_t N>
 std::array<uint8_t, N> column(uint64 r, int c) {
@@ -62,11 +53,6 @@ std::array<uint8_t, N> column(uint64 r, int c) {
                           "Run SELECT * FROM persistence.verify_chain() to find the first bad transaction."));
     std::memcpy(out.data(), b->data(), N);
     return out;
-}
-
-audit::LogId log_id() {
-    if (spi::run(select_log_id) != 1) raise(core::Error("XX001", "persistence.audit_log must hold one row"));
-    return column<16>(0, 1);
 }
 
 // Row 0 of a checkpoint query.
@@ -107,9 +93,9 @@ PERSISTENCE_FUNCTION(persistence_audit_proof) {
     int64 tx = PG_GETARG_INT64(0);
     std::string text;
     {
-        SpiSession spi_session;
+        spi::Session spi_session;
         audit::InclusionProof p;
-        p.log_id = log_id();
+        p.log_id = spi::log_id();
         Datum t = Int64GetDatum(tx);
         if (spi::run(select_entry, &t, nullptr, 1) != 1)
             raise(core::Error("55000", "transaction " + std::to_string(tx) + " is not sealed",
@@ -150,9 +136,9 @@ PERSISTENCE_FUNCTION(persistence_consistency_proof) {
     int64 old_size = PG_GETARG_INT64(0);
     std::string text;
     {
-        SpiSession spi_session;
+        spi::Session spi_session;
         audit::ConsistencyProof p;
-        p.log_id = log_id();
+        p.log_id = spi::log_id();
         int64 new_size;
         if (PG_ARGISNULL(1)) {
             if (spi::run(select_newest_checkpoint, nullptr, nullptr, 1) != 1)
@@ -196,8 +182,8 @@ PERSISTENCE_FUNCTION(persistence_verify_proof) {
     if (!parsed.ok()) raise(parsed.error());
     std::optional<std::string> failure;
     {
-        SpiSession spi_session;
-        audit::LogId id = log_id();
+        spi::Session spi_session;
+        audit::LogId id = spi::log_id();
         if (parsed.value().inclusion) {
             const audit::InclusionProof& p = *parsed.value().inclusion;
             auto key = public_key(p.checkpoint.checkpoint.key_id);

@@ -67,7 +67,6 @@ const spi::Statement insert_entries = {
 const spi::Statement delete_queued = {"DELETE FROM persistence.seal_queue WHERE tx = ANY($1)", 1, int8_array_arg};
 const spi::Statement select_last_checkpoint = {
     "SELECT size, hash, time FROM persistence.checkpoints ORDER BY size DESC LIMIT 1", 0, nullptr};
-const spi::Statement select_log_id = {"SELECT log_id FROM persistence.audit_log", 0, nullptr};
 const spi::Statement select_newest_keys = {
     "SELECT key_id, public_key FROM persistence.signing_keys k "
     "WHERE NOT EXISTS (SELECT 1 FROM persistence.signing_keys n WHERE n.previous_key = k.key_id)",
@@ -219,11 +218,7 @@ int64 write_checkpoint(CheckpointPolicy policy, const ChainHead& head, const aud
         now - last_time < int64(checkpoint_interval()) * 1000)
         return 0;
 
-    if (spi::run(select_log_id, nullptr, nullptr, 0) != 1) damaged("persistence.audit_log must hold one row");
-    auto log_id_bytes = spi::get_bytes(0, 1);
-    if (!log_id_bytes || log_id_bytes->size() != 16) damaged("the log id is malformed");
-    audit::LogId log_id;
-    std::memcpy(log_id.data(), log_id_bytes->data(), 16);
+    audit::LogId log_id = spi::log_id();
     auto key = load_signing_key(log_id, true);
     if (!key.ok()) raise(key.error());
     ensure_signing_key_recorded(log_id, key.value());

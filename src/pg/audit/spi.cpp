@@ -100,6 +100,26 @@ std::optional<hash::Digest> get_digest(uint64 r, int c) {
     return d;
 }
 
+Session::Session() {
+    call_pg([] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "persistence: SPI_connect failed");
+    });
+}
+
+Session::~Session() { SPI_finish(); }
+
+std::array<uint8_t, 16> log_id(bool read_only) {
+    static const Statement select_log_id = {"SELECT log_id FROM persistence.audit_log", 0, nullptr};
+    std::array<uint8_t, 16> id{};
+    std::optional<std::string_view> bytes;
+    if (run(select_log_id, nullptr, nullptr, 0, read_only) == 1) bytes = get_bytes(0, 1);
+    if (!bytes || bytes->size() != 16)
+        raise(core::Error("XX001", "persistence.audit_log must hold one row with a 16-byte log id",
+                          "The extension's tables were changed by hand; reinstall it or restore them."));
+    std::memcpy(id.data(), bytes->data(), 16);
+    return id;
+}
+
 Datum bytea_datum(const void* data, size_t n) {
     auto* b = static_cast<bytea*>(palloc_or_throw(VARHDRSZ + n));
     SET_VARSIZE(b, VARHDRSZ + n);

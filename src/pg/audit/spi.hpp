@@ -3,6 +3,7 @@
 // Results stay in SPI_tuptable until the next call. Callers are inside SPI_connect.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string_view>
 
@@ -43,6 +44,18 @@ std::optional<std::string_view> get_bytes(uint64 r, int c);
 // A bytea column that must hold exactly 32 bytes; nullopt when NULL or of another length
 // (only tampering makes that happen, so callers report it rather than raise).
 std::optional<hash::Digest> get_digest(uint64 r, int c);
+
+// SPI_connect for the lifetime of the object. Results allocated inside are freed by
+// SPI_finish: a function's return value must be built after the Session ends.
+struct Session {
+    Session();
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+};
+
+// The log id (persistence.audit_log, one row): XX001 when the row is missing or malformed.
+std::array<uint8_t, 16> log_id(bool read_only = false);
 
 // palloc'd Datums for arguments.
 Datum bytea_datum(const void* data, size_t n);

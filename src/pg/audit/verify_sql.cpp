@@ -39,7 +39,6 @@ const Oid int8_arg[] = {INT8OID};
 const Oid int8_2args[] = {INT8OID, INT8OID};
 const Oid text_arg[] = {TEXTOID};
 
-const spi::Statement select_log_id = {"SELECT log_id FROM persistence.audit_log", 0, nullptr};
 const spi::Statement select_keys = {
     "SELECT key_id, public_key, previous_key, sig_by_old, sig_by_new, coalesce(rotation_tx, 0) "
     "FROM persistence.signing_keys",
@@ -86,14 +85,6 @@ const spi::Statement select_chain_size = {"SELECT coalesce(max(seq), 0) FROM per
 constexpr long fetch_rows = 10000;
 constexpr uint64_t notice_every = 1000000;
 
-struct SpiSession {
-    SpiSession() {
-        call_pg([] {
-            if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "persistence: SPI_connect failed");
-        });
-    }
-    ~SpiSession() { SPI_finish(); }
-};
 
 struct Outcome {
     bool ok = true;
@@ -270,14 +261,8 @@ struct BranchFilter {
 
 Outcome run_verify(const char* branch, std::optional<int64> from_seq, std::optional<int64> to_seq, bool resume) {
     Outcome out;
-    SpiSession spi_session;
-    if (spi::run(select_log_id, nullptr, nullptr, 0, true) != 1) {
-        out.ok = false;
-        out.reason = "persistence.audit_log must hold exactly one row";
-        return out;
-    }
-    audit::LogId log_id{};
-    copy_bytes(spi::get_bytes(0, 1), log_id);
+    spi::Session spi_session;
+    audit::LogId log_id = spi::log_id(true);
 
     BranchFilter filter;
     if (branch != nullptr) {
