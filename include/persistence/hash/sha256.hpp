@@ -1,7 +1,8 @@
-// SHA-256 through OpenSSL 3 with a fetched EVP_MD and a reused context: OpenSSL's
-// one-shot SHA256()/EVP_Digest fetch the algorithm on every call and are ~3.7× slower
-// for small inputs (DESIGN.md §11). The EVP_MD is fetched once per process; sha256()
-// reuses one context per thread; a Sha256 object owns its own context.
+// SHA-256 through OpenSSL 3. OpenSSL's one-shot SHA256()/EVP_Digest fetch the algorithm
+// on every call and are ~3.7× slower for small inputs (DESIGN.md §11): sha256() uses the
+// low-level SHA256_Init/Update/Final with a context on the stack (the fastest path for
+// short messages), and a Sha256 object owns an EVP context with the EVP_MD fetched once
+// per process.
 #pragma once
 #ifdef POSTGRES_H
 #error "persistence core headers must be included before postgres.h (STYLE.md §3)"

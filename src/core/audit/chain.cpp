@@ -29,8 +29,8 @@ void entry_meta_bytes(const EntryMeta& meta, std::string& out) {
     bytes::append_raw(out, buf, sizeof buf);
 }
 
-// The sealer and the verifier hash one entry per transaction: a stack buffer and the
-// per-thread context of sha256() keep that free of allocations.
+// The sealer and the verifier hash one entry per transaction: a stack buffer and
+// sha256()'s stack context keep that free of allocations.
 Digest entry_hash(const Digest& prev_hash, const EntryMeta& meta, const Digest& merkle_root) {
     uint8_t buf[32 + meta_size + 32];
     std::memcpy(buf, prev_hash.data(), 32);

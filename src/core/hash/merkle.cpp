@@ -5,8 +5,8 @@
 namespace persistence::hash {
 
 namespace {
-// Leaves up to this size are prefixed in a stack buffer and hashed with the reused
-// per-thread context; longer ones go through a Sha256 object.
+// Leaves up to this size are prefixed in a stack buffer and hashed in one sha256() call;
+// longer ones go through a Sha256 object.
 constexpr size_t small_leaf = 256;
 }  // namespace
 

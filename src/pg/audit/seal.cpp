@@ -4,6 +4,8 @@
 #include "persistence/datom/datom.hpp"
 #include "persistence/edn/format.hpp"
 #include "persistence/hash/sha256.hpp"
+#include <algorithm>
+#include <climits>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -17,9 +19,12 @@
 #include "pg/fact/pg_time.hpp"
 #include "pg/audit/keys.hpp"
 #include "pg/audit/nodes.hpp"
+#include "pg/audit/queue.hpp"
 #include "pg/audit/seal.hpp"
 #include "pg/guc.hpp"
 #include "pg/audit/spi.hpp"
+#include "pg/fact/relations.hpp"
+#include "pg/fact/row_writer.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -36,20 +41,10 @@ constexpr int64 seal_lock_key = 0x7065727369737431;  // "persist1"
 
 const Oid int8_arg[] = {INT8OID};
 const Oid int4_arg[] = {INT4OID};
-const Oid int8_array_arg[] = {INT8ARRAYOID};
-const Oid chain_insert_args[] = {INT8ARRAYOID,  INT8ARRAYOID,  INT4ARRAYOID,  BYTEAARRAYOID,
-                                 BYTEAARRAYOID, BYTEAARRAYOID, BYTEAARRAYOID, BYTEAARRAYOID};
 const Oid checkpoint_insert_args[] = {INT8OID, BYTEAOID, BYTEAOID, TIMESTAMPTZOID, BYTEAOID, BYTEAOID, BYTEAOID};
 const Oid key_insert_args[] = {BYTEAOID, BYTEAOID};
 
 const spi::Statement take_lock = {"SELECT pg_advisory_xact_lock($1)", 1, int8_arg};
-const spi::Statement select_queue = {
-    // LIMIT first, then one index probe per queued tx: a join would let the planner merge
-    // the queue with the whole transactions table on every pass.
-    "SELECT q.tx, t.branch_id, t.tx_time, t.datom_count, t.merkle_root, t.tx IS NULL "
-    "FROM (SELECT tx FROM persistence.seal_queue ORDER BY tx LIMIT $1) q "
-    "LEFT JOIN LATERAL (SELECT * FROM persistence.transactions x WHERE x.tx = q.tx) t ON true ORDER BY q.tx",
-    1, int8_arg};
 const spi::Statement select_lineage_head = {
     // Ordered like chain_branch (branch_id, seq), so that this is one backward probe of it
     // however long ago the branch last wrote.
@@ -58,13 +53,6 @@ const spi::Statement select_lineage_head = {
 const spi::Statement select_fork_tx = {"SELECT coalesce(fork_tx, 0) FROM persistence.branches WHERE id = $1", 1,
                                        int4_arg};
 const spi::Statement select_entry_of_tx = {"SELECT entry_hash FROM persistence.chain WHERE tx = $1", 1, int8_arg};
-// One statement per pass, whatever the number of entries: per-row statements cost the
-// sealer more CPU than the rows themselves.
-const spi::Statement insert_entries = {
-    "INSERT INTO persistence.chain (seq, tx, branch_id, prev_hash, merkle_root, entry_hash, branch_prev, "
-    "subtree_roots) SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8)",
-    8, chain_insert_args};
-const spi::Statement delete_queued = {"DELETE FROM persistence.seal_queue WHERE tx = ANY($1)", 1, int8_array_arg};
 const spi::Statement select_last_checkpoint = {
     "SELECT size, hash, time FROM persistence.checkpoints ORDER BY size DESC LIMIT 1", 0, nullptr};
 const spi::Statement select_newest_keys = {
@@ -78,15 +66,6 @@ const spi::Statement insert_checkpoint = {
     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
     7, checkpoint_insert_args};
 const spi::Statement select_sealed = {"SELECT 1 FROM persistence.chain WHERE tx = $1", 1, int8_arg};
-
-struct QueuedTx {
-    int64 tx = 0;
-    int32 branch_id = 0;
-    int64 tx_time = 0;  // µs since the Unix epoch
-    uint32 datom_count = 0;
-    audit::Digest merkle_root{};
-    bool valid = false;  // the transaction row exists and is well-formed
-};
 
 [[noreturn]] void damaged(const std::string& what) {
     raise(core::Error("XX001", "the audit chain cannot be extended: " + what,
@@ -133,46 +112,6 @@ class Lineage {
     std::unordered_map<int64, audit::Digest> batch_;
 };
 
-std::vector<QueuedTx> read_queue(int64 limit) {
-    Datum l = Int64GetDatum(limit);
-    uint64 n = spi::run(select_queue, &l, nullptr, 0);
-    std::vector<QueuedTx> queue;
-    queue.reserve(n);
-    for (uint64 r = 0; r < n; ++r) {
-        QueuedTx q;
-        q.tx = spi::get_int8(r, 1);
-        if (!spi::get_bool(r, 6)) {
-            auto root = spi::get_digest(r, 5);
-            q.branch_id = spi::get_int4(r, 2);
-            q.tx_time = micros_from_timestamptz(spi::get_int8(r, 3));
-            q.datom_count = uint32(spi::get_int4(r, 4));
-            if (root) q.merkle_root = *root, q.valid = true;
-        }
-        queue.push_back(q);
-    }
-    return queue;
-}
-
-// One-dimensional arrays for SPI arguments (nulls: which elements are NULL).
-Datum make_array(const std::vector<Datum>& elems, Oid type, int len, bool byval, char align,
-                 const std::vector<bool>* nulls = nullptr) {
-    return call_pg([&] {
-        int n = int(elems.size());
-        int dims[1] = {n}, lbs[1] = {1};
-        bool* isnull = nullptr;
-        if (nulls != nullptr) {
-            isnull = static_cast<bool*>(palloc(sizeof(bool) * size_t(n) + 1));
-            for (int i = 0; i < n; ++i) isnull[i] = (*nulls)[size_t(i)];
-        }
-        return PointerGetDatum(construct_md_array(const_cast<Datum*>(elems.data()), isnull, 1, dims, lbs, type, len,
-                                                  byval, align));
-    });
-}
-Datum int8_array(const std::vector<Datum>& e) { return make_array(e, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE); }
-Datum int4_array(const std::vector<Datum>& e) { return make_array(e, INT4OID, 4, true, TYPALIGN_INT); }
-Datum bytea_array(const std::vector<Datum>& e, const std::vector<bool>* nulls = nullptr) {
-    return make_array(e, BYTEAOID, -1, false, TYPALIGN_INT, nulls);
-}
 
 int64 now_micros() { return micros_from_timestamptz(call_pg([] { return GetCurrentTimestamp(); })); }
 
@@ -249,63 +188,63 @@ SealOutcome seal_pending(CheckpointPolicy checkpoint) {
     take_seal_lock();
 
     int64 batch = seal_batch();
-    std::vector<QueuedTx> queue = read_queue(batch + 1);
-    out.more = int64(queue.size()) > batch;
-    if (out.more) queue.pop_back();
+    int n_queued = 0;
+    QueueRow* queued = call_pg([&] { return queue_read(int(std::min<int64>(batch, INT_MAX - 1)) + 1, &n_queued); });
+    out.more = n_queued > batch;
+    if (out.more) --n_queued;
 
     ChainHead head = chain_head();
     audit::LogFrontier& frontier = chain_frontier(head);
     std::vector<audit::Digest> completed;
     Lineage lineage;
-    std::vector<Datum> done;
-    // The columns of the new entries, as Datums for the arrays of insert_entries.
-    std::vector<Datum> seqs, txs, branches, prevs, roots, entries, lineage_links, subtrees;
-    std::vector<bool> subtree_null;
-    for (const QueuedTx& q : queue) {
-        done.push_back(Int64GetDatum(q.tx));
-        if (!q.valid) {
+    // Entries are appended like transact() appends datoms: straight into the heap and
+    // its indexes, no statement to plan or execute (the sealer's cost per entry is what
+    // writers lose when the machine is busy).
+    RowWriter writer(fact_relations().chain);
+    TimestampTz sealed_at = call_pg([] { return GetCurrentTimestamp(); });
+    for (int i = 0; i < n_queued; ++i) {
+        const QueueRow& q = queued[i];
+        if (!q.found) {
             // Only a superuser writing the queue by hand gets here: nothing to seal.
-            ereport(WARNING, (errmsg("persistence: queued transaction %lld has no valid transaction row; "
-                                     "dropped from the seal queue",
-                                     static_cast<long long>(q.tx))));
+            call_pg([&] {
+                ereport(WARNING, (errmsg("persistence: queued transaction %lld has no valid transaction row; "
+                                         "dropped from the seal queue",
+                                         static_cast<long long>(q.tx))));
+            });
             continue;
         }
         audit::EntryMeta m;
         m.seq = head.size + 1;
         m.tx = q.tx;
         m.branch_id = q.branch_id;
-        m.tx_time = q.tx_time;
-        m.datom_count = q.datom_count;
+        m.tx_time = micros_from_timestamptz(q.tx_time);
+        m.datom_count = uint32(q.datom_count);
         m.branch_prev = lineage.link(q.branch_id);
-        audit::Digest entry = audit::entry_hash(head.last_hash, m, q.merkle_root);
+        audit::Digest root;
+        std::memcpy(root.data(), q.merkle_root, 32);
+        audit::Digest entry = audit::entry_hash(head.last_hash, m, root);
         frontier.append(entry, completed);
         std::string subtree;
         for (size_t i = 1; i < completed.size(); ++i)
             subtree.append(reinterpret_cast<const char*>(completed[i].data()), 32);
-        seqs.push_back(Int64GetDatum(m.seq));
-        txs.push_back(Int64GetDatum(m.tx));
-        branches.push_back(Int32GetDatum(m.branch_id));
-        prevs.push_back(spi::bytea_datum(head.last_hash));
-        roots.push_back(spi::bytea_datum(q.merkle_root));
-        entries.push_back(spi::bytea_datum(entry));
-        lineage_links.push_back(spi::bytea_datum(m.branch_prev));
-        subtrees.push_back(subtree.empty() ? Datum(0) : spi::bytea_datum(subtree.data(), subtree.size()));
-        subtree_null.push_back(subtree.empty());
+        Datum row[9] = {Int64GetDatum(m.seq),
+                        Int64GetDatum(m.tx),
+                        Int32GetDatum(m.branch_id),
+                        spi::bytea_datum(head.last_hash),
+                        spi::bytea_datum(root),
+                        spi::bytea_datum(entry),
+                        spi::bytea_datum(m.branch_prev),
+                        subtree.empty() ? Datum(0) : spi::bytea_datum(subtree.data(), subtree.size()),
+                        TimestampTzGetDatum(sealed_at)};
+        bool nulls[9] = {false, false, false, false, false, false, false, subtree.empty(), false};
+        writer.insert(row, nulls);
         lineage.sealed(q.branch_id, q.tx, entry);
         head.size = m.seq;
         head.last_hash = entry;
         ++out.sealed;
     }
-    if (out.sealed > 0) {
-        Datum args[8] = {int8_array(seqs),         int8_array(txs),     int4_array(branches),
-                         bytea_array(prevs),       bytea_array(roots),  bytea_array(entries),
-                         bytea_array(lineage_links), bytea_array(subtrees, &subtree_null)};
-        spi::run(insert_entries, args);
-    }
-    if (!done.empty()) {
-        Datum arr = int8_array(done);
-        spi::run(delete_queued, &arr);
-    }
+    writer.close();
+    call_pg([&] { queue_delete(queued, n_queued); });
     audit::Digest root = frontier.root();
     chain_frontier_advanced(head);
     out.checkpoint = write_checkpoint(checkpoint, head, root);

@@ -57,6 +57,8 @@ const FactRelations& fact_relations() {
     r.datoms_avet = lookup("datoms_avet", r.schema);
     r.tx_seq = lookup("tx_seq", r.schema);
     r.seal_queue = lookup("seal_queue", r.schema);
+    r.seal_queue_pkey = lookup("seal_queue_pkey", r.schema);
+    r.chain = lookup("chain", r.schema);
     r.erased_values = lookup("erased_values", r.schema);
     r.erased_values_pkey = lookup("erased_values_pkey", r.schema);
     cached = r;

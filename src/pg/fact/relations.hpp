@@ -17,7 +17,8 @@ struct FactRelations {
     Oid value_store, value_store_pkey;
     Oid datoms, datoms_eavt, datoms_avet, datoms_ea, datoms_tx;
     Oid tx_seq;
-    Oid seal_queue;  // module audit: transactions waiting to be sealed
+    Oid seal_queue, seal_queue_pkey;  // module audit: transactions waiting to be sealed
+    Oid chain;                        // module audit: the sealed entries
     Oid erased_values, erased_values_pkey;  // module audit: erased payloads
 };
 
