@@ -407,6 +407,10 @@ CREATE FUNCTION @extschema@.define_attribute(ident text, value_type text, cardin
             RAISE EXCEPTION 'unknown unique %', quote_literal("unique")
                 USING ERRCODE = '22023', HINT = 'NULL, identity or value.';
         END IF;
+        -- A bound spec must exist (42704 from spec_get otherwise); docs/spec.md "Binding".
+        IF spec IS NOT NULL THEN
+            PERFORM @extschema@.spec_get(spec);
+        END IF;
         -- Serialize definitions of one attribute (the checks below read, then write).
         PERFORM pg_advisory_xact_lock(hashtextextended('persistence.define_attribute ' || kw, 0));
         SELECT * INTO cur FROM @extschema@.attribute_as_of(kw) LIMIT 1;

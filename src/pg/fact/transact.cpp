@@ -12,6 +12,7 @@
 
 #include "pg/audit/worker.hpp"
 #include "pg/boundary.hpp"
+#include "pg/spec/binding.hpp"
 #include "pg/edn/edn_datum.hpp"
 #include "pg/fact/attributes.hpp"
 #include "pg/fact/pg_time.hpp"
@@ -115,6 +116,8 @@ int64 run_transact(const TransactArgs& args) {
     if (!planned) raise(planned.error());
     std::vector<fact::NewDatom>& datoms = planned.value();
     store.close();
+    // Values of attributes bound to a spec, before anything is written (docs/spec.md).
+    check_attribute_specs(datoms);
 
     // Allocated after the planner's locks: per (e, a), tx ids follow commit order.
     Oid seq = fact_relations().tx_seq;
