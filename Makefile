@@ -50,7 +50,7 @@ PG_CPPFLAGS = -Iinclude -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
 # (src/pg/pg_headers.hpp), which keeps the backend's symbol space clean.
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register \
               -fvisibility=hidden -fvisibility-inlines-hidden -MMD -MP
-SHLIB_LINK  = -lstdc++ -lssl -lcrypto -lsodium
+SHLIB_LINK  = -lstdc++ -lssl -lcrypto -lsodium -lre2
 EXTRA_CLEAN = build src/core/*/*.d src/pg/*.d src/pg/*/*.d
 
 comma := ,
@@ -72,7 +72,7 @@ $(EXT_INSTALL_SQL): $(sort $(wildcard sql/install/*.sql))
 # ---------------------------------------------------------------- unit tests
 UNIT_SRCS  = $(sort $(wildcard test/unit/*.cpp))
 UNIT_FLAGS = -std=c++17 -Wall -Wextra -Iinclude -MMD -MP
-UNIT_LIBS  = -lssl -lcrypto -lsodium
+UNIT_LIBS  = -lssl -lcrypto -lsodium -lre2
 
 define unit_build
 build/$(1)/%.o: %.cpp
