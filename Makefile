@@ -4,7 +4,7 @@
 # These goals only run scripts. They must work before PostgreSQL's development files are
 # installed (scripts/deps.sh installs them), so they never include PGXS; the scripts
 # call `make all` / `make install` themselves.
-SCRIPT_GOALS = demo check installcheck bench bench-edn bench-fact bench-branch bench-audit
+SCRIPT_GOALS = demo check installcheck bench bench-edn bench-fact bench-branch bench-audit bench-spec
 ifneq ($(MAKECMDGOALS),)
 ifeq ($(filter-out $(SCRIPT_GOALS),$(MAKECMDGOALS)),)
 SCRIPTS_ONLY = 1
@@ -19,7 +19,7 @@ check:
 	bash scripts/check.sh
 installcheck:
 	bash scripts/installcheck.sh
-bench: bench-edn bench-fact bench-branch bench-audit
+bench: bench-edn bench-fact bench-branch bench-audit bench-spec
 bench-edn:
 	bash bench/run.sh edn
 bench-fact:
@@ -28,6 +28,8 @@ bench-branch:
 	bash bench/branch.sh
 bench-audit:
 	bash bench/audit.sh
+bench-spec:
+	bash bench/spec.sh
 else
 
 EXTENSION  = persistence

@@ -1,5 +1,7 @@
 // Core headers first: the pg/ headers below include postgres.h (STYLE.md §3).
+#include "persistence/datom/datom.hpp"
 #include "persistence/edn/format.hpp"
+#include "persistence/fact/model.hpp"
 #include "persistence/hash/sha256.hpp"
 #include "persistence/spec/spec.hpp"
 
