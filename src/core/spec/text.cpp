@@ -41,7 +41,7 @@ void render_into(ValueRef v, bool json, size_t limit, std::string& out) {
                 if (i) out += json ? (map && i % 2 ? ": " : ", ") : " ";
                 render_into(v.item(i), json, limit, out);
             }
-            out += json ? (map ? "}" : "]") : v.tag() == Tag::list ? ")" : map ? "}" : "}";
+            out += json ? (map ? "}" : "]") : v.tag() == Tag::list ? ")" : v.tag() == Tag::vector ? "]" : "}";
             return;
         }
         case Tag::tagged:

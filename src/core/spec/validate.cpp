@@ -271,22 +271,24 @@ bool Walker::check_count(const Compiled& c, const Node& n, ValueRef v, uint64_t 
     return true;
 }
 
-bool Walker::named(const Compiled& c, const Node& map, ValueRef key) const {
-    auto search = [&](const std::vector<uint32_t>& index, bool twin) {
+const Entry* find_entry(const Compiled& c, const Node& map, ValueRef key, bool json) {
+    auto search = [&](const std::vector<uint32_t>& index, bool twin) -> const Entry* {
         uint32_t lo = 0, hi = uint32_t(index.size());
         while (lo < hi) {
             uint32_t mid = lo + (hi - lo) / 2;
             const Entry& e = map.entries[index[mid]];
             int cmp = edn::compare(twin ? c.aux_value(e.json_key) : e.key, key);
-            if (cmp == 0) return true;
+            if (cmp == 0) return &e;
             if (cmp < 0)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        return false;
+        return nullptr;
     };
-    return search(map.by_key, false) || (o_.json_keys && key.tag() == Tag::string && search(map.by_json_key, true));
+    if (const Entry* e = search(map.by_key, false)) return e;
+    if (json && key.tag() == Tag::string) return search(map.by_json_key, true);
+    return nullptr;
 }
 
 bool Walker::check_map(const Compiled& c, const Node& n, ValueRef v) {
@@ -322,7 +324,7 @@ bool Walker::check_map(const Compiled& c, const Node& n, ValueRef v) {
     if (n.closed && matched < v.count()) {
         for (uint32_t i = 0; i < v.count(); ++i) {
             ValueRef k = v.map_key(i);
-            if (named(c, n, k)) continue;
+            if (find_entry(c, n, k, o_.json_keys)) continue;
             report_key(ProblemKind::extra_key, c, n, n, k, k, v.map_val(i));
             ok = false;
             if (stop()) return false;

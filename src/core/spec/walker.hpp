@@ -80,7 +80,6 @@ class Walker {
     bool check_multi(const Compiled& c, const Node& n, edn::ValueRef v);
     bool check_ref(const Node& n, edn::ValueRef v);
     bool check_fn(const Compiled& c, const Node& n, edn::ValueRef v);
-    bool named(const Compiled& c, const Node& map, edn::ValueRef key) const;
 
     const Options& o_;
     bool collect_;
@@ -102,6 +101,9 @@ class Walker {
 // Whether a value has the base type a schema asks for (a map for [:map], a string for
 // [:re], ...): used to pick the [:or] branch whose problems are worth reporting.
 bool accepts_type(const Compiled& c, const Node& n, edn::ValueRef v, bool json);
+
+// The [:map] entry named by a key (in json mode also by the string twin of its keyword).
+const Entry* find_entry(const Compiled& c, const Node& map, edn::ValueRef key, bool json);
 
 // Finds a map entry's value by key, trying the string twin of a keyword key in json mode.
 std::optional<edn::ValueRef> lookup(const Compiled& c, edn::ValueRef map, edn::ValueRef key, uint32_t json_key,
