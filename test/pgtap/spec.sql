@@ -13,9 +13,9 @@ SELECT is(spec_define('tap/answer', '[:map [:text :string] [:confidence [:double
           'the same schema again: the same version');
 SELECT is(spec_define('tap/answer', '[:map [:text [:string {:min 1}]] [:confidence [:double {:min 0.0 :max 1.0}]]]'), 2,
           'a changed schema: version 2');
-SELECT is(spec_get('tap/answer')::text, '[:map [:text [:string {:min 1}]] [:confidence [:double {:min 0.0 :max 1.0}]]]',
+SELECT is(spec_get('tap/answer'), '[:map [:text [:string {:min 1}]] [:confidence [:double {:min 0.0 :max 1.0}]]]'::edn,
           'spec_get(name): the newest version');
-SELECT is(spec_get('tap/answer@1')::text, '[:map [:text :string] [:confidence [:double {:min 0.0 :max 1.0}]]]',
+SELECT is(spec_get('tap/answer@1'), '[:map [:text :string] [:confidence [:double {:min 0.0 :max 1.0}]]]'::edn,
           'spec_get(name@1): a fixed version');
 SELECT is((SELECT count(*) FROM history('persistence.spec/tap/answer@2')), 3::bigint,
           'a version is stored as datoms (name, version, schema)');

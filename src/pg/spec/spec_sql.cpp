@@ -124,7 +124,8 @@ PERSISTENCE_FUNCTION(persistence_spec_generate) {
     if (n < 0 || n > 1000000)
         raise(core::Error("22023", "spec_generate: n must be between 0 and 1000000, got " + std::to_string(n),
                           "Ask for fewer values per call; the same seed gives the same values."));
-    call_pg([&] { InitMaterializedSRF(fcinfo, 0); });
+    // A set of a scalar type: the tuple descriptor is the one the caller expects.
+    call_pg([&] { InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC); });
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     spec::SpecPtr s = named ? spec_by_name(name) : spec_inline(schema);
     spec::Options options = spec_options(false);
