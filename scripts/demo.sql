@@ -130,3 +130,19 @@ SELECT transact('[[:db/add "client-9" :client/email "ana@example.com"]]') AS ema
 SELECT erase('client-9', ':client/email') AS erasure_tx;
 SELECT entity('client-9') -> ':client/email' AS email_now;
 SELECT seal() >= 0 AS sealed, (SELECT ok FROM verify_chain()) AS still_verifies;
+
+-- Specs (docs/spec.md): a contract for what an agent emits, and the repair loop.
+\echo '== 23. A spec for an agent''s answer, checked over the JSON the agent emits'
+SELECT spec_define('agent/answer', '[:map [:answer [:string {:min 1}]] [:confidence [:double {:min 0.0 :max 1.0}]] [:sources [:vector {:min 1} [:re "https?://[^ ]+"]]]]') AS version;
+SELECT valid('agent/answer', '{"answer": "WACC is 8.0%", "confidence": 0.8, "sources": ["https://example.com/q2"]}'::jsonb) AS good_answer;
+\echo '== 24. What the model reads when its answer does not conform: one line per problem, with the fix'
+SELECT explain_for_llm('agent/answer', '{"answer": "", "confidence": 1.3, "sources": ["see appendix"]}'::jsonb);
+\echo '== 25. coerce parses strings the schema wants as numbers; an attribute bound to a spec guards transact'
+SELECT coerce('[:map [:n :int] [:level :keyword]]', '{"n": "42", "level": "high"}'::jsonb);
+SELECT spec_define('project/risk', '[:enum :low :medium :high]') AS risk_version;
+SELECT define_attribute('project/risk', 'keyword', spec => 'project/risk') AS risk_attr_tx;
+\set ON_ERROR_STOP 0
+\set VERBOSITY default
+SELECT transact('[[:db/add "proj" :project/risk :extreme]]');
+\set ON_ERROR_STOP 1
+SELECT transact('[[:db/add "proj" :project/risk :medium]]') > 0 AS risk_recorded;
