@@ -289,7 +289,10 @@ class Parser {
                 break;
             }
             first = false;
-            if (c == '[' && peek(1) == ':') return fail("POSIX classes [:name:]");
+            if (c == '[' && peek(1) == ':') {
+                if (!posix_class(*n)) return nullptr;
+                continue;
+            }
             uint32_t lo;
             if (!class_char(lo, n.get())) {
                 if (!error.empty()) return nullptr;
@@ -304,6 +307,33 @@ class Parser {
             n->ranges.push_back({lo, hi});
         }
         return n;
+    }
+
+    // [:name:] inside a class (ASCII, as RE2 defines them); [:^name:] is outside the subset.
+    bool posix_class(Node& cls) {
+        size_t end = pos_ + 2;
+        std::string name;
+        while (end < cps_.size() && cps_[end] != ':' && name.size() < 10) name += char(cps_[end++] & 0x7F);
+        if (end + 1 >= cps_.size() || cps_[end] != ':' || cps_[end + 1] != ']') {
+            fail("a malformed POSIX class");
+            return false;
+        }
+        static const struct {
+            const char* name;
+            const char* ranges;  // pairs of inclusive bounds
+        } table[] = {
+            {"alpha", "AZaz"}, {"digit", "09"},       {"alnum", "09AZaz"}, {"upper", "AZ"},
+            {"lower", "az"},   {"space", "\t\r  "}, {"xdigit", "09AFaf"}, {"word", "09AZ__az"},
+            {"punct", "!/:@[`{~"}, {"blank", "\t\t  "},
+        };
+        for (const auto& t : table) {
+            if (name != t.name) continue;
+            for (const char* r = t.ranges; r[0] && r[1]; r += 2) cls.ranges.push_back({uint8_t(r[0]), uint8_t(r[1])});
+            pos_ = end + 2;
+            return true;
+        }
+        fail("the POSIX class [:" + name + ":]");
+        return false;
     }
 
     // One class item: a code point (true), or a Perl class added to cls (false).
