@@ -35,6 +35,7 @@ constexpr int sample_tries = 4000;     // candidates for patterns outside the su
 constexpr int value_tries = 20;        // whole values
 constexpr int64_t max_items = 100000;  // :min of a collection we agree to build
 constexpr int64_t max_chars = 1000000; // :min of a string we agree to build
+constexpr size_t work_budget = 16u << 20; // bytes built (nested values count again) per value
 
 const char* const soft_code = core::sqlstate::invalid_parameter_value;
 
@@ -70,6 +71,8 @@ class Generator {
     bool conforms(const Compiled& c, uint32_t node, ValueRef v);
     const core::Error& error() const { return error_; }
     void clear() { error_ = core::Error(); }
+    // Starts the work budget of a new top-level value.
+    void next_value() { built_ = 0; }
     bool fail(const char* code, std::string message, std::string hint = {}) {
         if (error_.code.empty()) error_ = core::Error(code, std::move(message), std::move(hint));
         return false;
@@ -83,6 +86,12 @@ class Generator {
         auto r = enc.finish();
         if (!r) return fail(r.error().code.c_str(), r.error().message, r.error().hint);
         out = r.take();
+        built_ += out.size();
+        if (built_ > work_budget)
+            return fail(core::sqlstate::program_limit_exceeded,
+                        "cannot generate a value: building it took more than " + std::to_string(work_budget >> 20) +
+                            " MiB",
+                        "Lower the :min of large strings and collections, or make [:and] parts agree sooner.");
         return true;
     }
     bool minimal() const { return depth_ > soft_depth; }
@@ -105,6 +114,7 @@ class Generator {
     Walker refs_;  // resolves [:ref] once per generate() call
     core::Error error_;
     uint32_t depth_ = 0;
+    size_t built_ = 0;
     std::map<const Node*, std::shared_ptr<const RegexGenerator>> regexes_;
 };
 
@@ -485,6 +495,7 @@ core::Result<std::vector<std::string>> generate(const Spec& spec, size_t n, uint
     for (size_t i = 0; i < n; ++i) {
         std::string v;
         bool done = false;
+        g.next_value();
         for (int t = 0; t < detail::value_tries && !done; ++t) {
             if (!g.attempt(c, c.root, v)) {
                 if (g.hard()) return g.error();
