@@ -54,7 +54,8 @@ void check_value(const spec::Spec& s, edn::ValueRef value, spec::Options o) {
     if (ok.value() != text.value().empty()) abort();
     if (!canonical(ex.value())) abort();
     for (const auto& p : report.value().problems)
-        if (!canonical(p.path) || !canonical(p.in) || !canonical(p.schema) || (!p.value.empty() && !canonical(p.value)))
+        if (!canonical(p.path) || !canonical(p.in) || !canonical(p.schema) ||
+            (!p.value.empty() && !canonical(p.value)))
             abort();
     if (!ok.value() && text.value().rfind("at ", 0) != 0) abort();
     auto c = spec::coerce(s, value, o);
@@ -75,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);
     size_t nl = input.find('\n');
     std::string_view schema_text = input.substr(0, nl);
-    std::string_view value_text = nl == std::string_view::npos ? std::string_view("nil") : input.substr(nl + 1);
+    std::string_view value_text =
+        nl == std::string_view::npos ? std::string_view("nil") : input.substr(nl + 1);
     edn::Limits limits;
     limits.max_depth = 64;
     limits.max_size = 1 << 20;
@@ -84,7 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto compiled = spec::compile(view(schema.value()));
     if (!compiled) {
         const core::Error& e = compiled.error();
-        if (!one_of(e.code, {"22P02", "54000"}) || e.message.rfind("invalid schema at [", 0) != 0 || e.hint.empty())
+        if (!one_of(e.code, {"22P02", "54000"}) || e.message.rfind("invalid schema at [", 0) != 0 ||
+            e.hint.empty())
             abort();
         return 0;
     }

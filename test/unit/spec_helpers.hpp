@@ -111,7 +111,8 @@ inline std::string coerced(const spec::SpecPtr& s, const std::string& value, con
     return edn::to_string(vref(r.value()));
 }
 
-inline core::Error coerce_error(const spec::SpecPtr& s, const std::string& value, const spec::Options& o = {}) {
+inline core::Error coerce_error(const spec::SpecPtr& s, const std::string& value,
+                                const spec::Options& o = {}) {
     std::string v = rd(value);
     auto r = spec::coerce(*s, vref(v), o);
     INFO("value: " << value);

@@ -74,7 +74,8 @@ TEST_CASE("spec valid: no allocation on the happy path", "[spec][alloc]") {
 TEST_CASE("spec valid: microbenchmark on the task schema", "[.bench][spec]") {
     auto s = S(task_schema);
     std::string v = rd(task_value);
-    std::string bad = rd(R"({:summary "" :priority :urgent :assignee {:name "Ann"} :steps [] :confidence 2.0})");
+    std::string bad =
+        rd(R"({:summary "" :priority :urgent :assignee {:name "Ann"} :steps [] :confidence 2.0})");
     auto time_ns = [](auto&& f, int n) {
         auto t0 = std::chrono::steady_clock::now();
         for (int i = 0; i < n; ++i) f();

@@ -53,8 +53,9 @@ TEST_CASE("spec coerce: ambiguous or malformed text is not converted", "[spec][c
     CHECK(coerce_error(S("[:enum :a a]"), "\"a\"").code == "22023");
     // fills nothing in
     core::Error e = coerce_error(S("[:map [:a :int]]"), "{}");
-    CHECK(e.detail == "at .a: expected an integer, got nothing; add the required key :a (an integer)\n"
-                      "1 problem; fix it and resend the whole value.");
+    CHECK(e.detail ==
+          "at .a: expected an integer, got nothing; add the required key :a (an integer)\n"
+          "1 problem; fix it and resend the whole value.");
 }
 
 TEST_CASE("spec coerce: maps and collections", "[spec][coerce]") {
@@ -85,7 +86,9 @@ TEST_CASE("spec coerce: or, and, multi, ref", "[spec][coerce]") {
     CHECK(coerced(S("[:or :int :keyword]"), "\"k\"") == ":k");
     CHECK(coerced(S("[:and :int [:int {:min 0}]]"), "\"5\"") == "5");
     spec::Options o;
-    o.predicate = [](std::string_view, edn::ValueRef v) -> core::Result<bool> { return v.tag() == edn::Tag::integer; };
+    o.predicate = [](std::string_view, edn::ValueRef v) -> core::Result<bool> {
+        return v.tag() == edn::Tag::integer;
+    };
     CHECK(coerced(S("[:and :int [:fn \"is-int\"]]"), "\"5\"", o) == "5");
     auto mu = S(R"([:multi {:dispatch :type}
                    [:circle [:map [:type [:= :circle]] [:r :double]]]
@@ -105,7 +108,8 @@ TEST_CASE("spec coerce: or, and, multi, ref", "[spec][coerce]") {
 }
 
 TEST_CASE("spec coerce: the error", "[spec][coerce]") {
-    core::Error e = coerce_error(S("[:map [:age [:int {:min 0}]] [:name :string]]"), "{\"age\" \"-3\" \"name\" 7}");
+    core::Error e =
+        coerce_error(S("[:map [:age [:int {:min 0}]] [:name :string]]"), "{\"age\" \"-3\" \"name\" 7}");
     CHECK(e.code == "22023");
     CHECK(e.message == "value does not conform to the spec");
     CHECK(e.detail ==

@@ -22,19 +22,67 @@ void rejects(const std::string& schema, const std::string& path, const std::stri
 
 TEST_CASE("spec compile: every schema kind", "[spec][compile]") {
     for (const char* s : {
-             ":any", ":nil", ":boolean", ":int", ":double", ":number", ":string", ":keyword", ":symbol", ":uuid",
-             ":inst", ":map", "[:int {:min 0 :max 10}]", "[:double {:min -1.5 :max 2}]", "[:number {:min 0}]",
-             "[:string {:min 1 :max 80}]", "[:map [:a :int] [:b {:optional true} :string]]",
-             "[:map {:closed true} [:a :int]]", "[:map-of :keyword :int]", "[:map-of {:min 1} :string :any]",
-             "[:vector :int]", "[:vector {:max 3} :int]", "[:sequential :string]", "[:set :keyword]",
-             "[:set {:min 1 :max 2} :int]", "[:tuple :int :string]", "[:tuple]", "[:enum :a :b :c]", "[:= 42]",
-             "[:or :int :string]", "[:and :int [:int {:min 0}]]", "[:not :nil]", "[:maybe :string]",
-             "[:re \"[a-z]+\"]", "[:multi {:dispatch :type} [:a [:map [:x :int]]] [:b :map]]", "[:ref :tree]",
-             "[:ref \"agent/answer@3\"]", "[:fn \"app.is_even\"]", "[:fn app.is_even]",
+             ":any",
+             ":nil",
+             ":boolean",
+             ":int",
+             ":double",
+             ":number",
+             ":string",
+             ":keyword",
+             ":symbol",
+             ":uuid",
+             ":inst",
+             ":map",
+             "[:int {:min 0 :max 10}]",
+             "[:double {:min -1.5 :max 2}]",
+             "[:number {:min 0}]",
+             "[:string {:min 1 :max 80}]",
+             "[:map [:a :int] [:b {:optional true} :string]]",
+             "[:map {:closed true} [:a :int]]",
+             "[:map-of :keyword :int]",
+             "[:map-of {:min 1} :string :any]",
+             "[:vector :int]",
+             "[:vector {:max 3} :int]",
+             "[:sequential :string]",
+             "[:set :keyword]",
+             "[:set {:min 1 :max 2} :int]",
+             "[:tuple :int :string]",
+             "[:tuple]",
+             "[:enum :a :b :c]",
+             "[:= 42]",
+             "[:or :int :string]",
+             "[:and :int [:int {:min 0}]]",
+             "[:not :nil]",
+             "[:maybe :string]",
+             "[:re \"[a-z]+\"]",
+             "[:multi {:dispatch :type} [:a [:map [:x :int]]] [:b :map]]",
+             "[:ref :tree]",
+             "[:ref \"agent/answer@3\"]",
+             "[:fn \"app.is_even\"]",
+             "[:fn app.is_even]",
              // malli's predicate symbols
-             "int?", "integer?", "pos-int?", "neg-int?", "nat-int?", "string?", "keyword?", "nil?", "any?",
-             "boolean?", "double?", "float?", "number?", "symbol?", "uuid?", "inst?", "map?", "vector?",
-             "sequential?", "set?", "some?",
+             "int?",
+             "integer?",
+             "pos-int?",
+             "neg-int?",
+             "nat-int?",
+             "string?",
+             "keyword?",
+             "nil?",
+             "any?",
+             "boolean?",
+             "double?",
+             "float?",
+             "number?",
+             "symbol?",
+             "uuid?",
+             "inst?",
+             "map?",
+             "vector?",
+             "sequential?",
+             "set?",
+             "some?",
              // annotations are allowed anywhere
              "[:string {:title \"t\" :description \"d\" :doc \"x\" :ui/widget :text}]",
              "[:map [:a {:description \"the a\" :optional false} :int]]",
@@ -63,7 +111,8 @@ TEST_CASE("spec compile: errors name the path of the bad part", "[spec][compile]
     rejects("[:int {\"min\" 1}]", "[:int \"min\"]", "22P02", "property keys are keywords");
     rejects("[:int {:foo 1}]", "[:int :foo]", "22P02", "unknown property :foo of :int");
     rejects("[:string {:closed true}]", "[:string :closed]", "22P02", "unknown property :closed");
-    rejects("[:map [:age [:int {:min \"x\"}]]]", "[:map :age :int :min]", "22P02", ":min of :int must be an integer");
+    rejects("[:map [:age [:int {:min \"x\"}]]]", "[:map :age :int :min]", "22P02",
+            ":min of :int must be an integer");
     rejects("[:int {:max 1.5}]", "[:int :max]", "22P02", "must be an integer");
     rejects("[:double {:max \"x\"}]", "[:double :max]", "22P02", "must be a number");
     rejects("[:number {:min ##NaN}]", "[:number :min]", "22P02", "must be a number");
@@ -78,7 +127,8 @@ TEST_CASE("spec compile: errors name the path of the bad part", "[spec][compile]
     rejects("[:map [[1] :int]]", "[:map 0]", "22P02", "a map key must be");
     rejects("[:map [:a 1 :int]]", "[:map :a]", "22P02", "entry properties must be a map");
     rejects("[:map [:a {:opt true} :int]]", "[:map :a :opt]", "22P02", "unknown entry property :opt");
-    rejects("[:map [:a {:optional 1} :int]]", "[:map :a :optional]", "22P02", ":optional must be true or false");
+    rejects("[:map [:a {:optional 1} :int]]", "[:map :a :optional]", "22P02",
+            ":optional must be true or false");
     rejects("[:map [:a :int] [:b :int] [:a :string]]", "[:map :a]", "22P02", "duplicate key :a");
     rejects("[:map [\"a\" [:vector]]]", "[:map \"a\" :vector]", "22P02", "takes exactly 1 child schema");
     // children
@@ -102,13 +152,16 @@ TEST_CASE("spec compile: errors name the path of the bad part", "[spec][compile]
     rejects("[:re \"a\" \"b\"]", "[:re]", "22P02", "takes exactly 1 pattern string");
     rejects("[:map [:email [:re \"(\"]]]", "[:map :email :re]", "22P02", "invalid regular expression \"(\"");
     rejects("[:re \"a**\"]", "[:re]", "22P02", "invalid regular expression");
-    rejects("[:re \"(a)\\\\1\"]", "[:re]", "22P02", "invalid regular expression");  // no backreferences in RE2
+    rejects("[:re \"(a)\\\\1\"]", "[:re]", "22P02",
+            "invalid regular expression");  // no backreferences in RE2
     // multi
     rejects("[:multi [:a :int]]", "[:multi]", "22P02", "needs properties with the dispatch key");
-    rejects("[:multi {:dispatch [1]} [:a :int]]", "[:multi :dispatch]", "22P02", ":dispatch must be a map key");
+    rejects("[:multi {:dispatch [1]} [:a :int]]", "[:multi :dispatch]", "22P02",
+            ":dispatch must be a map key");
     rejects("[:multi {:dispatch :t}]", "[:multi]", "22P02", "needs at least one branch");
     rejects("[:multi {:dispatch :t} :a]", "[:multi 0]", "22P02", "a [:multi] branch is");
-    rejects("[:multi {:dispatch :t} [:a :map] [:a :map]]", "[:multi :a]", "22P02", "duplicate dispatch value :a");
+    rejects("[:multi {:dispatch :t} [:a :map] [:a :map]]", "[:multi :a]", "22P02",
+            "duplicate dispatch value :a");
     rejects("[:multi {:dispatch :t} [:a [:map [:x :nope]]]]", "[:multi :a :map :x]");
     rejects("[:multi {:dispatch :t} [:malli.core/default :map] [:malli.core/default :map]]",
             "[:multi :malli.core/default]", "22P02", "duplicate default branch");
@@ -162,7 +215,9 @@ TEST_CASE("spec compile: huge enums and many keys", "[spec][compile]") {
 }
 
 TEST_CASE("spec compile: refs, functions and the fingerprint", "[spec][compile]") {
-    auto s = S("[:map [:a [:ref :tree]] [:b [:ref \"x@2\"]] [:c [:ref :tree]] [:d [:fn \"f.g\"]] [:e [:and :int [:fn \"a.b\"]]]]");
+    auto s =
+        S("[:map [:a [:ref :tree]] [:b [:ref \"x@2\"]] [:c [:ref :tree]] [:d [:fn \"f.g\"]] [:e [:and :int "
+          "[:fn \"a.b\"]]]]");
     CHECK(s->refs() == std::vector<std::string>{"tree", "x@2"});
     CHECK(s->functions() == std::vector<std::string>{"a.b", "f.g"});
 

@@ -29,7 +29,8 @@ const char* const good_task = R"({:summary "Book the venue for the offsite" :pri
  :steps [{:id 1 :action :search :args {:q "venues"}} {:id 2 :action :write :args {}}]
  :confidence 0.8 :due #inst "2026-05-01T09:00:00Z"})";
 
-const char* const bad_task = R"({:summary "Book the venue for the offsite, then send every attendee an invitation with the agenda attached"
+const char* const bad_task =
+    R"({:summary "Book the venue for the offsite, then send every attendee an invitation with the agenda attached"
  :priority :urgent :assignee {:name "" :mail "ann@example.org"}
  :steps [{:id 0 :action :search :args {:q "venues"}} {:id 2 :action :delete :args {"q" 1}}]
  :confidence 1.2 :notes "call Bob"})";
@@ -42,31 +43,39 @@ TEST_CASE("spec explain: golden output for the task schema", "[spec][explain]") 
     CHECK(explained(s, good_task) == "[]");
     CHECK(llm(s, good_task) == "");
     std::string whole = edn::to_string(vref(rd(task_schema)));
-    CHECK(explained(s, bad_task) ==
-          "[{:in [:summary] :path [:map :summary :string] :problem :too-large :schema [:string {:max 80 :min 1}] "
-          ":value \"Book the venue for the offsite, then send every attendee an invitation with the agenda "
-          "attached\"} "
-          "{:in [:priority] :path [:map :priority :enum] :problem :not-in-enum :schema [:enum :low :medium :high] "
-          ":value :urgent} "
-          "{:in [:assignee :name] :path [:map :assignee :map :name :string] :problem :too-small :schema [:string "
-          "{:min 1}] :value \"\"} "
-          "{:in [:assignee :email] :path [:map :assignee :map :email] :problem :missing-key :schema [:re "
-          "\"[^@\\\\s]+@[^@\\\\s]+\\\\.[a-z]{2,}\"]} "
-          "{:in [:steps 0 :id] :path [:map :steps :vector :map :id :int] :problem :too-small :schema pos-int? "
-          ":value 0} "
-          "{:in [:steps 1 :action] :path [:map :steps :vector :map :action :enum] :problem :not-in-enum :schema "
-          "[:enum :search :read :write] :value :delete} "
-          "{:in [:steps 1 :args \"q\"] :path [:map :steps :vector :map :args :map-of :key :keyword] :problem "
-          ":wrong-type :schema :keyword :value \"q\"} "
-          "{:in [:confidence] :path [:map :confidence :double] :problem :too-large :schema [:double {:max 1 :min "
-          "0}] :value 1.2} "
-          "{:in [:notes] :path [:map] :problem :extra-key :schema " + whole + " :value \"call Bob\"}]");
+    CHECK(
+        explained(s, bad_task) ==
+        "[{:in [:summary] :path [:map :summary :string] :problem :too-large :schema [:string {:max 80 :min "
+        "1}] "
+        ":value \"Book the venue for the offsite, then send every attendee an invitation with the agenda "
+        "attached\"} "
+        "{:in [:priority] :path [:map :priority :enum] :problem :not-in-enum :schema [:enum :low :medium "
+        ":high] "
+        ":value :urgent} "
+        "{:in [:assignee :name] :path [:map :assignee :map :name :string] :problem :too-small :schema "
+        "[:string "
+        "{:min 1}] :value \"\"} "
+        "{:in [:assignee :email] :path [:map :assignee :map :email] :problem :missing-key :schema [:re "
+        "\"[^@\\\\s]+@[^@\\\\s]+\\\\.[a-z]{2,}\"]} "
+        "{:in [:steps 0 :id] :path [:map :steps :vector :map :id :int] :problem :too-small :schema pos-int? "
+        ":value 0} "
+        "{:in [:steps 1 :action] :path [:map :steps :vector :map :action :enum] :problem :not-in-enum "
+        ":schema "
+        "[:enum :search :read :write] :value :delete} "
+        "{:in [:steps 1 :args \"q\"] :path [:map :steps :vector :map :args :map-of :key :keyword] :problem "
+        ":wrong-type :schema :keyword :value \"q\"} "
+        "{:in [:confidence] :path [:map :confidence :double] :problem :too-large :schema [:double {:max 1 "
+        ":min "
+        "0}] :value 1.2} "
+        "{:in [:notes] :path [:map] :problem :extra-key :schema " +
+            whole + " :value \"call Bob\"}]");
 }
 
 TEST_CASE("spec explain_for_llm: golden output for the task schema", "[spec][llm]") {
     auto s = S(task_schema);
-    CHECK(llm(s, bad_task) ==
-          R"(at .summary: expected a string of 1 to 80 characters, got "Book the venue for the offsite, then send every attendee... (95 characters); make it at most 80 characters
+    CHECK(
+        llm(s, bad_task) ==
+        R"(at .summary: expected a string of 1 to 80 characters, got "Book the venue for the offsite, then send every attendee... (95 characters); make it at most 80 characters
 at .priority: expected one of :low :medium :high, got :urgent; use one of :low :medium :high
 at .assignee.name: expected a string of at least 1 character, got "" (0 characters); make it at least 1 character
 at .assignee.email: expected a string matching "[^@\\s]+@[^@\\s]+\\.[a-z]{2,}", got nothing; add the required key :email (a string matching "[^@\\s]+@[^@\\s]+\\.[a-z]{2,}")
@@ -90,8 +99,9 @@ TEST_CASE("spec explain_for_llm: golden output in json mode, through coerce", "[
     CHECK(e.code == "22023");
     CHECK(e.message == "value does not conform to the spec");
     CHECK(e.hint == "DETAIL lists each problem with its fix; correct the value and send all of it again.");
-    CHECK(e.detail ==
-          R"(at .summary: expected a string of 1 to 80 characters, got "" (0 characters); make it at least 1 character
+    CHECK(
+        e.detail ==
+        R"(at .summary: expected a string of 1 to 80 characters, got "" (0 characters); make it at least 1 character
 at .priority: expected one of "low" "medium" "high", got "urgent"; use one of "low" "medium" "high"
 at .assignee.email: expected a string matching "[^@\\s]+@[^@\\s]+\\.[a-z]{2,}", got "ann at example"; change it to match "[^@\\s]+@[^@\\s]+\\.[a-z]{2,}"
 at .steps[1].id: expected an integer of at least 1, got 0; make it at least 1
@@ -105,12 +115,14 @@ at .extra: expected only the keys "summary" "priority" "assignee" "tags" "steps"
         "steps" [{"id" "1" "action" "read" "args" {"q" "x"}}] "confidence" 1 "due" "2026-05-01T09:00:00Z"})",
                   json()) ==
           "{:assignee {:email \"ann@example.org\" :name \"Ann\"} :confidence 1.0 :due #inst "
-          "\"2026-05-01T09:00:00.000Z\" :priority :high :steps [{:action :read :args {:q \"x\"} :id 1}] :summary "
+          "\"2026-05-01T09:00:00.000Z\" :priority :high :steps [{:action :read :args {:q \"x\"} :id 1}] "
+          ":summary "
           "\"Book the venue\" :tags [:ops :q3]}");
 }
 
 TEST_CASE("spec explain_for_llm: every problem kind", "[spec][llm]") {
-    auto s = S(R"([:map [:when :inst] [:id :uuid] [:k :keyword] [:b :boolean] [:x [:not :string]] [:y [:= "ok"]]
+    auto s =
+        S(R"([:map [:when :inst] [:id :uuid] [:k :keyword] [:b :boolean] [:x [:not :string]] [:y [:= "ok"]]
                   [:w [:or :int :string]] [:v [:or [:int {:max 0}] [:int {:min 10}]]] [:t [:tuple :int :int]]
                   [:s [:sequential {:max 1} :int]] [:mo [:map-of {:min 1} :keyword :int]]
                   [:sh [:multi {:dispatch :type} [:circle [:map [:r :double]]] [:square [:map [:side :int]]]]]
@@ -142,8 +154,9 @@ at .sp.type: expected one of :a, got nothing; add the required key :type (one of
 TEST_CASE("spec explain_for_llm: locations", "[spec][llm]") {
     auto s = S(R"([:map [:a.b :int] ["first name" :string] [3 :int] [:tags [:set :int]]
                   [:pt [:tuple :int [:vector :int]]] [:m [:map-of :string [:vector :int]]] [:ns/k :int]])");
-    CHECK(llm(s, R"({:a.b "x" "first name" 1 3 "y" :tags #{"t"} :pt [1 [2 "z"]] :m {"k" [1 :q]} :ns/k nil})") ==
-          R"(at [:a.b]: expected an integer, got "x"; replace it with an integer
+    CHECK(
+        llm(s, R"({:a.b "x" "first name" 1 3 "y" :tags #{"t"} :pt [1 [2 "z"]] :m {"k" [1 :q]} :ns/k nil})") ==
+        R"(at [:a.b]: expected an integer, got "x"; replace it with an integer
 at ["first name"]: expected a string, got 1; replace it with a string
 at [3]: expected an integer, got "y"; replace it with an integer
 at .tags#{"t"}: expected an integer, got "t"; replace it with an integer
@@ -156,10 +169,12 @@ at .ns/k: expected an integer, got nil; replace it with an integer
           R"(at ["first name"]: expected a string, got 1; replace it with a string
 1 problem; fix it and resend the whole value.)");
     CHECK(llm(S("[:vector :int]"), "\"str\"") ==
-          "at top level: expected a vector (items: an integer), got \"str\"; replace it with a vector (items: an "
+          "at top level: expected a vector (items: an integer), got \"str\"; replace it with a vector "
+          "(items: an "
           "integer)\n1 problem; fix it and resend the whole value.");
     CHECK(llm(S("[:vector :int]"), "\"str\"", json()) ==
-          "at top level: expected an array (items: an integer), got \"str\"; replace it with an array (items: an "
+          "at top level: expected an array (items: an integer), got \"str\"; replace it with an array "
+          "(items: an "
           "integer)\n1 problem; fix it and resend the whole value.");
 }
 
@@ -181,7 +196,8 @@ TEST_CASE("spec explain_for_llm: the summary line and truncation", "[spec][llm]"
     big += "]";
     std::string text = llm(S(":map"), big);
     CHECK(text ==
-          "at top level: expected a map, got [\"abcdefghij\" \"abcdefghij\" \"abcdefghij\" \"abcdefghij\" \"abc...; "
+          "at top level: expected a map, got [\"abcdefghij\" \"abcdefghij\" \"abcdefghij\" \"abcdefghij\" "
+          "\"abc...; "
           "replace it with a map\n1 problem; fix it and resend the whole value.");
     // explain (not _for_llm) keeps the whole value
     CHECK(explained(S(":map"), big).size() > 13000);
@@ -189,7 +205,9 @@ TEST_CASE("spec explain_for_llm: the summary line and truncation", "[spec][llm]"
 
 TEST_CASE("spec explain_for_llm: json rendering of values", "[spec][llm]") {
     auto s = S("[:map [:a :int]]");
-    CHECK(llm(s, R"({"a" {"x" [nil true 1.5M 2 :kw #{1}] "y" #uuid "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"}})", json()) ==
-          R"(at .a: expected an integer, got {"x": [null, true, 1.5, 2, "kw", [1]], "y": "f81d4fae-7de...; replace it with an integer
+    CHECK(
+        llm(s, R"({"a" {"x" [nil true 1.5M 2 :kw #{1}] "y" #uuid "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"}})",
+            json()) ==
+        R"(at .a: expected an integer, got {"x": [null, true, 1.5, 2, "kw", [1]], "y": "f81d4fae-7de...; replace it with an integer
 1 problem; fix it and resend the whole value.)");
 }

@@ -10,25 +10,75 @@ namespace {
 
 const char* const property_schemas[] = {
     // every kind
-    ":any", ":nil", ":boolean", ":int", ":double", ":number", ":string", ":keyword", ":symbol", ":uuid", ":inst",
-    ":map", "[:int {:min -5 :max 5}]", "[:int {:min 9223372036854775800}]", "[:int {:max -9223372036854775800}]",
-    "[:int {:min -9223372036854775808 :max 9223372036854775807}]", "[:double {:min 0 :max 1}]",
-    "[:double {:min 0.1 :max 0.2}]", "[:double {:min 1e300}]", "[:double {:max -1e300}]", "[:number {:min 2 :max 3}]",
-    "[:string {:min 3 :max 5}]", "[:string {:min 200}]", "[:string {:max 0}]",
-    "[:map [:a :int] [:b {:optional true} :string]]", "[:map {:closed true} [:a :keyword] [\"s\" :nil] [3 :boolean]]",
-    "[:map-of :keyword :int]", "[:map-of {:min 3 :max 4} :int :string]", "[:vector :int]",
-    "[:vector {:min 2 :max 3} :uuid]", "[:sequential :string]", "[:set :keyword]", "[:set {:min 5} :int]",
-    "[:tuple :int :string :inst]", "[:tuple]", "[:enum :low :medium :high]", "[:= {:exactly [1 2]}]",
-    "[:or :int :string]", "[:and :int [:int {:min 0}] [:int {:max 10}]]", "[:not :int]", "[:not [:enum nil true false]]",
-    "[:maybe :string]", "[:re \"[a-z]+\"]", "[:re \"^[A-Z]{2,3}-\\\\d{4}$\"]",
-    "[:re \"[^@\\\\s]+@[^@\\\\s]+\\\\.[a-z]{2,}\"]", "[:re \"(foo|bar)+(?:baz)?\"]", "[:re \"\\\\w+\\\\s\\\\W\\\\S\\\\D\"]",
-    "[:re \"[^a-z]*\"]", "[:re \"(?i)hello\"]", "[:re \"\\\\bword\\\\b\"]", "[:re \"a.c\"]",
-    "[:re \"[[:digit:]]{3}-[[:upper:][:space:]]\"]", "[:re \"\\\\x{263a}\\\\x41\"]", "[:re \"\"]",
-    "[:multi {:dispatch :type} [:circle [:map [:r [:double {:min 0}]]]] [:square [:map [:type [:= :square]] [:side pos-int?]]]]",
+    ":any",
+    ":nil",
+    ":boolean",
+    ":int",
+    ":double",
+    ":number",
+    ":string",
+    ":keyword",
+    ":symbol",
+    ":uuid",
+    ":inst",
+    ":map",
+    "[:int {:min -5 :max 5}]",
+    "[:int {:min 9223372036854775800}]",
+    "[:int {:max -9223372036854775800}]",
+    "[:int {:min -9223372036854775808 :max 9223372036854775807}]",
+    "[:double {:min 0 :max 1}]",
+    "[:double {:min 0.1 :max 0.2}]",
+    "[:double {:min 1e300}]",
+    "[:double {:max -1e300}]",
+    "[:number {:min 2 :max 3}]",
+    "[:string {:min 3 :max 5}]",
+    "[:string {:min 200}]",
+    "[:string {:max 0}]",
+    "[:map [:a :int] [:b {:optional true} :string]]",
+    "[:map {:closed true} [:a :keyword] [\"s\" :nil] [3 :boolean]]",
+    "[:map-of :keyword :int]",
+    "[:map-of {:min 3 :max 4} :int :string]",
+    "[:vector :int]",
+    "[:vector {:min 2 :max 3} :uuid]",
+    "[:sequential :string]",
+    "[:set :keyword]",
+    "[:set {:min 5} :int]",
+    "[:tuple :int :string :inst]",
+    "[:tuple]",
+    "[:enum :low :medium :high]",
+    "[:= {:exactly [1 2]}]",
+    "[:or :int :string]",
+    "[:and :int [:int {:min 0}] [:int {:max 10}]]",
+    "[:not :int]",
+    "[:not [:enum nil true false]]",
+    "[:maybe :string]",
+    "[:re \"[a-z]+\"]",
+    "[:re \"^[A-Z]{2,3}-\\\\d{4}$\"]",
+    "[:re \"[^@\\\\s]+@[^@\\\\s]+\\\\.[a-z]{2,}\"]",
+    "[:re \"(foo|bar)+(?:baz)?\"]",
+    "[:re \"\\\\w+\\\\s\\\\W\\\\S\\\\D\"]",
+    "[:re \"[^a-z]*\"]",
+    "[:re \"(?i)hello\"]",
+    "[:re \"\\\\bword\\\\b\"]",
+    "[:re \"a.c\"]",
+    "[:re \"[[:digit:]]{3}-[[:upper:][:space:]]\"]",
+    "[:re \"\\\\x{263a}\\\\x41\"]",
+    "[:re \"\"]",
+    "[:multi {:dispatch :type} [:circle [:map [:r [:double {:min 0}]]]] [:square [:map [:type [:= :square]] "
+    "[:side pos-int?]]]]",
     "[:multi {:dispatch \"k\"} [1 [:map [\"v\" :int]]] [:malli.core/default [:map [\"w\" :string]]]]",
-    "[:ref :tree]", "[:ref :expr]", "[:ref :json]",
-    "[:and :int [:fn \"even\"]]", "[:and [:string {:min 3 :max 10}] [:re \"[a-c]+\"]]",
-    "pos-int?", "nat-int?", "neg-int?", "some?", "vector?", "set?", "sequential?",
+    "[:ref :tree]",
+    "[:ref :expr]",
+    "[:ref :json]",
+    "[:and :int [:fn \"even\"]]",
+    "[:and [:string {:min 3 :max 10}] [:re \"[a-c]+\"]]",
+    "pos-int?",
+    "nat-int?",
+    "neg-int?",
+    "some?",
+    "vector?",
+    "set?",
+    "sequential?",
     // composites: an agent's output
     R"([:map {:closed true}
        [:summary [:string {:min 1 :max 80}]]
@@ -39,15 +89,17 @@ const char* const property_schemas[] = {
        [:confidence [:double {:min 0 :max 1}]]
        [:due {:optional true} [:maybe :inst]]])",
     "[:vector [:or [:tuple :keyword [:maybe :int]] [:map-of :string [:set :uuid]]]]",
-    "[:map [:events [:vector [:multi {:dispatch :kind} [:click [:map [:x :int] [:y :int]]] [:key [:map [:code [:re \"[A-Z]\"]]]]]]]]",
+    "[:map [:events [:vector [:multi {:dispatch :kind} [:click [:map [:x :int] [:y :int]]] [:key [:map "
+    "[:code [:re \"[A-Z]\"]]]]]]]]",
 };
 
 Registry registry() {
     Registry reg;
     reg.define("tree", "[:map [:value :int] [:children {:optional true} [:vector [:ref :tree]]]]");
     reg.define("expr", "[:or :int [:tuple [:enum :+ :*] [:ref :expr] [:ref :expr]]]");
-    reg.define("json", "[:or :nil :boolean :string [:double {:min -1e6 :max 1e6}] [:vector [:ref :json]] "
-                       "[:map-of :string [:ref :json]]]");
+    reg.define("json",
+               "[:or :nil :boolean :string [:double {:min -1e6 :max 1e6}] [:vector [:ref :json]] "
+               "[:map-of :string [:ref :json]]]");
     return reg;
 }
 
@@ -111,8 +163,9 @@ TEST_CASE("spec generate: pinned values (the same on every platform)", "[spec][g
     // xoshiro256** over splitmix64(42), checked against an independent implementation
     CHECK(rng.next() == 0x15780b2e0c2ec716ULL);
     CHECK(rng.next() == 0x6104d9866d113a7eULL);
-    auto s = S("[:map [:n [:int {:min 0 :max 99}]] [:d [:double {:min 0 :max 1}]] [:k [:enum :a :b :c]] "
-               "[:s [:string {:max 4}]] [:t [:re \"[a-z]{3}-\\\\d\"]]]");
+    auto s =
+        S("[:map [:n [:int {:min 0 :max 99}]] [:d [:double {:min 0 :max 1}]] [:k [:enum :a :b :c]] "
+          "[:s [:string {:max 4}]] [:t [:re \"[a-z]{3}-\\\\d\"]]]");
     CHECK(printed_values(spec::generate(*s, 3, 42).value()) ==
           std::vector<std::string>{"{:d 1.0 :k :c :n 2 :s \"n\" :t \"klx-3\"}",
                                    "{:d 0.75 :k :b :n 42 :s \"2\" :t \"vlp-5\"}",

@@ -105,7 +105,8 @@ TEST_CASE("spec validate: maps", "[spec][validate]") {
     CHECK(problems(closed, "{:q 1 :b 2}") ==
           std::vector<std::string>{"missing-key", "missing-key", "extra-key", "extra-key"});
     CHECK(explained(closed, "{:z 1 :a 2 :q 3}") ==
-          "[{:in [:q] :path [:map] :problem :extra-key :schema [:map {:closed true} [:z :int] [:a :int]] :value 3}]");
+          "[{:in [:q] :path [:map] :problem :extra-key :schema [:map {:closed true} [:z :int] [:a :int]] "
+          ":value 3}]");
     CHECK(explained(closed, "{:z 1}") == "[{:in [:a] :path [:map :a] :problem :missing-key :schema :int}]");
     CHECK(ok(S(":map"), "{1 2}"));
     CHECK(ok(S("[:map]"), "{}"));
@@ -155,7 +156,7 @@ TEST_CASE("spec validate: enum, =, or, and, not, maybe", "[spec][validate]") {
     CHECK(ok(o, "\"a\""));
     CHECK(problem(o, ":a") == "wrong-type [:or] []");  // no branch takes a keyword
     auto ob = S("[:or [:int {:max 0}] [:int {:min 10}]]");
-    CHECK(problem(ob, "5") == "no-match [:or] []");    // both take integers
+    CHECK(problem(ob, "5") == "no-match [:or] []");  // both take integers
     // exactly one branch takes the type: its problems are reported
     auto om = S("[:or :nil [:map [:a :int]]]");
     CHECK(problem(om, "{:a :x}") == "wrong-type [:or 1 :map :a :int] [:a]");
@@ -205,7 +206,8 @@ TEST_CASE("spec validate: multi", "[spec][validate]") {
     CHECK(problem(m, "{:r 1.0}") == "missing-key [:multi :type] [:type]");
     CHECK(problem(m, "{:type :circle :r -1.0}") == "too-small [:multi :circle :map :r :double] [:r]");
     CHECK(problem(m, "[]") == "wrong-type [:multi] []");
-    auto d = S("[:multi {:dispatch \"kind\"} [1 [:map [\"n\" :int]]] [:malli.core/default [:map [\"s\" :string]]]]");
+    auto d = S(
+        "[:multi {:dispatch \"kind\"} [1 [:map [\"n\" :int]]] [:malli.core/default [:map [\"s\" :string]]]]");
     CHECK(ok(d, "{\"kind\" 1 \"n\" 2}"));
     CHECK(ok(d, "{\"kind\" 2 \"s\" \"x\"}"));
     CHECK(ok(d, "{\"s\" \"x\"}"));
@@ -213,17 +215,20 @@ TEST_CASE("spec validate: multi", "[spec][validate]") {
 }
 
 TEST_CASE("spec validate: json_keys", "[spec][validate]") {
-    auto m = S("[:map {:closed true} [:name :string] [:size [:double {:min 0}]] [:tags {:optional true} [:vector :keyword]]]");
+    auto m =
+        S("[:map {:closed true} [:name :string] [:size [:double {:min 0}]] [:tags {:optional true} [:vector "
+          ":keyword]]]");
     auto j = json();
-    CHECK(ok(m, "{\"name\" \"a\" \"size\" 1.5M}", j));    // jsonb numbers are integers and decimals
+    CHECK(ok(m, "{\"name\" \"a\" \"size\" 1.5M}", j));  // jsonb numbers are integers and decimals
     CHECK(ok(m, "{\"name\" \"a\" \"size\" 2}", j));
-    CHECK_FALSE(ok(m, "{\"name\" \"a\" \"size\" 2}"));     // not without json_keys
-    CHECK(ok(m, "{:name \"a\" \"size\" 2.0}", j));         // either spelling of a key
+    CHECK_FALSE(ok(m, "{\"name\" \"a\" \"size\" 2}"));  // not without json_keys
+    CHECK(ok(m, "{:name \"a\" \"size\" 2.0}", j));      // either spelling of a key
     CHECK(problem(m, "{\"name\" \"a\" \"size\" 1 \"x\" 1}", j) == "extra-key [:map] [\"x\"]");
     CHECK(problem(m, "{\"name\" \"a\"}", j) == "missing-key [:map :size] [\"size\"]");
     CHECK(problem(m, "{\"name\" 1 \"size\" 1}", j) == "wrong-type [:map :name :string] [\"name\"]");
     // keywords, uuids, insts and enums of keywords are not strings: coerce converts them
-    CHECK(problem(m, "{\"name\" \"a\" \"size\" 1 \"tags\" [\"x\"]}", j) == "wrong-type [:map :tags :vector :keyword] [\"tags\" 0]");
+    CHECK(problem(m, "{\"name\" \"a\" \"size\" 1 \"tags\" [\"x\"]}", j) ==
+          "wrong-type [:map :tags :vector :keyword] [\"tags\" 0]");
     auto mu = S("[:multi {:dispatch :type} [\"a\" [:map [:n :int]]]]");
     CHECK(ok(mu, "{\"type\" \"a\" \"n\" 1}", j));
     CHECK(problem(mu, "{\"type\" \"b\"}", j) == "invalid-dispatch [:multi] [\"type\"]");

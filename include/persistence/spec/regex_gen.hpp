@@ -1,9 +1,9 @@
 // Strings that match a regular expression, for spec::generate() of [:re] (RE2 only
 // matches). Supports a documented subset of RE2 syntax (docs/spec.md, "generate"):
 //   literals (any UTF-8), escapes \. \\ \n \t \r \f \v \xHH \x{H..}, classes [a-z0-9_] and
-//   [^...] with POSIX names inside ([[:alpha:]]), \d \w \s \D \W \S, ., groups (...) (?:...) (?P<name>...), alternation |,
-//   quantifiers ? * + {m} {m,} {m,n} (lazy forms too), anchors and assertions ^ $ \A \z
-//   \b \B (generated as nothing), flags (?i) (?s:...) (ignored).
+//   [^...] with POSIX names inside ([[:alpha:]]), \d \w \s \D \W \S, ., groups (...) (?:...) (?P<name>...),
+//   alternation |, quantifiers ? * + {m} {m,} {m,n} (lazy forms too), anchors and assertions ^ $ \A \z \b \B
+//   (generated as nothing), flags (?i) (?s:...) (ignored).
 // Unbounded quantifiers draw at most 4 repetitions beyond their minimum, bounded ones at
 // most 8. Candidates are not guaranteed to match (an assertion that does not hold, a
 // flag that changes meaning): the caller checks each with RE2. Anything else (\p{..},

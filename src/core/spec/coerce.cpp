@@ -74,20 +74,29 @@ class Coercer {
 bool Coercer::coerce(const Compiled& c, uint32_t node, ValueRef v, Out& out) {
     uint32_t limit = std::min<uint32_t>(o_.max_depth, 10000);
     if (depth_ >= limit)
-        return fail(core::Error(core::sqlstate::program_limit_exceeded,
-                                "value or recursive spec nested deeper than " + std::to_string(limit) + " levels",
-                                "Flatten the value, or check the spec's [:ref] cycles."));
+        return fail(
+            core::Error(core::sqlstate::program_limit_exceeded,
+                        "value or recursive spec nested deeper than " + std::to_string(limit) + " levels",
+                        "Flatten the value, or check the spec's [:ref] cycles."));
     ++depth_;
     const Node& n = c.node(node);
     bool ok = true;
     switch (n.kind) {
-        case Kind::map: ok = map(c, n, v, out); break;
-        case Kind::map_of: ok = map_of(c, n, v, out); break;
+        case Kind::map:
+            ok = map(c, n, v, out);
+            break;
+        case Kind::map_of:
+            ok = map_of(c, n, v, out);
+            break;
         case Kind::vector:
         case Kind::sequential:
         case Kind::set:
-        case Kind::tuple: ok = items(c, n, v, out); break;
-        case Kind::multi: ok = multi(c, n, v, out); break;
+        case Kind::tuple:
+            ok = items(c, n, v, out);
+            break;
+        case Kind::multi:
+            ok = multi(c, n, v, out);
+            break;
         case Kind::maybe:
             if (v.tag() != Tag::nil) ok = coerce(c, n.children[0], v, out);
             break;
@@ -122,7 +131,9 @@ bool Coercer::coerce(const Compiled& c, uint32_t node, ValueRef v, Out& out) {
             ok = coerce(*target, target->root, v, out);
             break;
         }
-        default: ok = scalar(n, v, out); break;
+        default:
+            ok = scalar(n, v, out);
+            break;
     }
     --depth_;
     return ok;
@@ -182,7 +193,8 @@ bool Coercer::scalar(const Node& n, ValueRef v, Out& out) {
             if (match) out.bytes.assign(reinterpret_cast<const char*>(match->data()), match->size());
             return true;
         }
-        default: return true;
+        default:
+            return true;
     }
 }
 
@@ -318,15 +330,17 @@ core::Result<std::string> coerce(const Spec& spec, edn::ValueRef value, const Op
     detail::Coercer coercer(options);
     detail::Out out;
     if (!coercer.coerce(c, c.root, value, out)) return coercer.error();
-    std::string result = out.changed() ? std::move(out.bytes)
-                                       : std::string(reinterpret_cast<const char*>(value.data()), value.size());
+    std::string result = out.changed()
+                             ? std::move(out.bytes)
+                             : std::string(reinterpret_cast<const char*>(value.data()), value.size());
     detail::Walker w(options, true);
     core::Status s = detail::walk(spec, detail::view(result), w);
     if (!s) return s.error();
     if (!w.problems().empty())
-        return core::Error(core::sqlstate::invalid_parameter_value, "value does not conform to the spec",
-                           "DETAIL lists each problem with its fix; correct the value and send all of it again.",
-                           detail::llm_text(w, options.json_keys));
+        return core::Error(
+            core::sqlstate::invalid_parameter_value, "value does not conform to the spec",
+            "DETAIL lists each problem with its fix; correct the value and send all of it again.",
+            detail::llm_text(w, options.json_keys));
     return result;
 }
 

@@ -40,8 +40,12 @@ std::string location(const RawProblem& p, bool json) {
     std::string out;
     for (const Seg& s : p.in) {
         switch (s.t) {
-            case Seg::T::index: out += "[" + std::to_string(s.i) + "]"; break;
-            case Seg::T::member: out += "#{" + render(s.v, json, key_chars) + "}"; break;
+            case Seg::T::index:
+                out += "[" + std::to_string(s.i) + "]";
+                break;
+            case Seg::T::member:
+                out += "#{" + render(s.v, json, key_chars) + "}";
+                break;
             default: {
                 Tag t = s.v.tag();
                 if ((t == Tag::keyword || (json && t == Tag::string)) && simple_name(s.v.as_text()))
@@ -108,7 +112,8 @@ std::string line(const RawProblem& p, bool json) {
                     fix = std::string("give ") + (small ? "at least " : "at most ") + unit(n, limit);
             } else {
                 ValueRef b = small ? n.min_value : n.max_value;
-                std::string bound = b.data() ? render(b, json, key_chars) : std::to_string(small ? n.imin : n.imax);
+                std::string bound =
+                    b.data() ? render(b, json, key_chars) : std::to_string(small ? n.imin : n.imax);
                 fix = std::string("make it ") + (small ? "at least " : "at most ") + bound;
             }
             break;

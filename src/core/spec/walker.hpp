@@ -33,11 +33,11 @@ struct RawProblem {
     ProblemKind kind;
     std::vector<Seg> path, in;
     const Compiled* spec = nullptr;
-    const Node* node = nullptr;  // the sub-schema that rejected the value (missing-key: the entry's)
-    const Node* owner = nullptr; // missing-key / extra-key: the [:map] or [:multi]
-    edn::ValueRef value;         // the offending value (null data() for missing-key)
-    edn::ValueRef key;           // missing-key / extra-key: the key
-    bool in_key = false;         // raised while checking a [:map-of] key
+    const Node* node = nullptr;   // the sub-schema that rejected the value (missing-key: the entry's)
+    const Node* owner = nullptr;  // missing-key / extra-key: the [:map] or [:multi]
+    edn::ValueRef value;          // the offending value (null data() for missing-key)
+    edn::ValueRef key;            // missing-key / extra-key: the key
+    bool in_key = false;          // raised while checking a [:map-of] key
 };
 
 // A number of any EDN numeric type as a double (bounds checks only).
@@ -106,7 +106,7 @@ bool accepts_type(const Compiled& c, const Node& n, edn::ValueRef v, bool json);
 const Entry* find_entry(const Compiled& c, const Node& map, edn::ValueRef key, bool json);
 
 // Finds a map entry's value by key, trying the string twin of a keyword key in json mode.
-std::optional<edn::ValueRef> lookup(const Compiled& c, edn::ValueRef map, edn::ValueRef key, uint32_t json_key,
-                                    bool json, edn::ValueRef* found_key = nullptr);
+std::optional<edn::ValueRef> lookup(const Compiled& c, edn::ValueRef map, edn::ValueRef key,
+                                    uint32_t json_key, bool json, edn::ValueRef* found_key = nullptr);
 
 }  // namespace persistence::spec::detail
