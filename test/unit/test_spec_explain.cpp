@@ -211,3 +211,20 @@ TEST_CASE("spec explain_for_llm: json rendering of values", "[spec][llm]") {
         R"(at .a: expected an integer, got {"x": [null, true, 1.5, 2, "kw", [1]], "y": "f81d4fae-7de...; replace it with an integer
 1 problem; fix it and resend the whole value.)");
 }
+
+TEST_CASE("spec explain_for_llm: descriptions of large schemas stay short", "[spec][llm]") {
+    CHECK(llm(S("[:or :int :string :keyword :nil :boolean :uuid :inst :symbol]"), "[]") ==
+          "at top level: expected an integer, a string, a keyword, nil, a boolean, a UUID, ... (one of 8 "
+          "alternatives), got []; replace it with an integer, a string, a keyword, nil, a boolean, a UUID, ... (one "
+          "of 8 alternatives)\n1 problem; fix it and resend the whole value.");
+    std::string s = "[:not [:and :int";
+    for (int i = 0; i < 100; ++i) s += " [:int {:min " + std::to_string(i) + "}]";
+    s += "]]";
+    std::string text = llm(S(s), "200");
+    INFO(text);
+    CHECK(text.size() < 750);
+    CHECK(text.rfind("at top level: expected anything except an integer that is also an integer of at least 0 that is "
+                     "also an integer of at least 1",
+                     0) == 0);
+    CHECK(text.find("..., got 200; replace it with anything except an integer") != std::string::npos);
+}

@@ -5,6 +5,9 @@
 // Compiled::aux, which never change after compile(), so a Spec can be shared and its
 // views stay valid for its lifetime.
 #pragma once
+#ifdef POSTGRES_H
+#error "persistence core headers must be included before postgres.h (STYLE.md §3)"
+#endif
 
 #include <re2/re2.h>
 

@@ -13,6 +13,7 @@ namespace {
 constexpr size_t literal_chars = 30;
 constexpr size_t max_choices = 12;
 constexpr size_t max_keys = 8;
+constexpr size_t max_branches = 6;
 
 std::string bound_text(edn::ValueRef written, int64_t fallback, bool json) {
     if (written.data()) return render(written, json, literal_chars);
@@ -135,6 +136,11 @@ std::string describe(const Compiled& c, const Node& n, bool json, int depth) {
         case Kind::or_: {
             std::string out;
             size_t k = n.children.size();
+            if (k > max_branches) {
+                for (size_t i = 0; i < max_branches; ++i)
+                    out += describe(c, c.node(n.children[i]), json, depth + 1) + ", ";
+                return out + "... (one of " + std::to_string(k) + " alternatives)";
+            }
             for (size_t i = 0; i < k; ++i) {
                 if (i) out += i + 1 == k ? " or " : ", ";
                 out += describe(c, c.node(n.children[i]), json, depth + 1);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "explain.hpp"
+#include "persistence/edn/utf8.hpp"
 #include "text.hpp"
 
 namespace persistence::spec::detail {
@@ -22,6 +23,7 @@ using edn::ValueRef;
 constexpr size_t value_chars = 60;
 constexpr size_t key_chars = 40;
 constexpr size_t listed_keys = 12;
+constexpr size_t max_words = 300;  // characters of EXPECTED and of FIX
 
 // A key readable as .name: an identifier-like keyword (or, in json mode, string), so the
 // dot path cannot be misread. Anything else is written [key].
@@ -153,6 +155,12 @@ std::string line(const RawProblem& p, bool json) {
             fix = "replace it with " + expected;
             break;
     }
+    // A description is linear in the schema; a huge schema must not make a huge line.
+    auto cap = [](std::string& s) {
+        if (edn::utf8::count(s) > max_words) s = std::string(edn::utf8::prefix(s, max_words - 3)) + "...";
+    };
+    cap(expected);
+    cap(fix);
     return "at " + location(p, json) + ": expected " + expected + ", got " + got + "; " + fix;
 }
 

@@ -3,6 +3,9 @@
 // or returns false (appending nothing) when the text is not exactly that scalar: no
 // surrounding spaces, no partial parses, nothing out of range.
 #pragma once
+#ifdef POSTGRES_H
+#error "persistence core headers must be included before postgres.h (STYLE.md §3)"
+#endif
 
 #include <string_view>
 

@@ -6,6 +6,9 @@
 // explain_for_llm() run it collecting: it keeps the schema and value paths and records
 // RawProblems (views into the spec and the value) until max_problems.
 #pragma once
+#ifdef POSTGRES_H
+#error "persistence core headers must be included before postgres.h (STYLE.md §3)"
+#endif
 
 #include <vector>
 
