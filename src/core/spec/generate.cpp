@@ -80,7 +80,7 @@ class Generator {
 
    private:
     template <typename F>
-    bool build(std::string& out, F&& f) {
+    [[gnu::noinline]] bool build(std::string& out, F&& f) {
         edn::Encoder enc(limits());
         f(enc);
         auto r = enc.finish();

@@ -135,7 +135,7 @@ bool Walker::fail(core::Error e) {
     return false;
 }
 
-bool Walker::report(ProblemKind k, const Compiled& c, const Node& n, ValueRef v) {
+[[gnu::noinline]] bool Walker::report(ProblemKind k, const Compiled& c, const Node& n, ValueRef v) {
     if (!collect_) return false;
     if (problems_.size() >= (o_.max_problems ? o_.max_problems : 1)) {
         truncated_ = stopped_ = true;
@@ -178,13 +178,17 @@ bool Walker::probe(const Compiled& c, uint32_t node, ValueRef v) {
     return ok;
 }
 
+// Out of line, like every error path here, so that the recursion's frames stay small.
+[[gnu::noinline, gnu::cold]] bool Walker::too_deep() {
+    return fail(
+        core::Error(core::sqlstate::program_limit_exceeded,
+                    "value or recursive spec nested deeper than " + std::to_string(max_depth_) + " levels",
+                    "Flatten the value, or check the spec's [:ref] cycles for one that does not "
+                    "consume the value."));
+}
+
 bool Walker::check(const Compiled& c, uint32_t node, ValueRef v) {
-    if (depth_ >= max_depth_)
-        return fail(core::Error(
-            core::sqlstate::program_limit_exceeded,
-            "value or recursive spec nested deeper than " + std::to_string(max_depth_) + " levels",
-            "Flatten the value, or check the spec's [:ref] cycles for one that does not "
-            "consume the value."));
+    if (depth_ >= max_depth_) return too_deep();
     const Node& n = c.node(node);
     ++depth_;
     if (collect_) path_.push_back(Seg::of_kind(n.kind));
@@ -502,7 +506,7 @@ bool Walker::check_multi(const Compiled& c, const Node& n, ValueRef v) {
     return ok;
 }
 
-const Compiled* Walker::resolve(const Node& n) {
+[[gnu::noinline]] const Compiled* Walker::resolve(const Node& n) {
     for (const Resolved& r : resolved_)
         if (r.node == &n) return &r.spec->compiled();
     if (!o_.resolver) {
@@ -533,7 +537,7 @@ bool Walker::check_ref(const Node& n, ValueRef v) {
     return ok;
 }
 
-bool Walker::check_fn(const Compiled& c, const Node& n, ValueRef v) {
+[[gnu::noinline]] bool Walker::check_fn(const Compiled& c, const Node& n, ValueRef v) {
     if (!o_.predicate)
         return fail(
             core::Error(sqlstate::feature_not_supported,

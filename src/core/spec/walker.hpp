@@ -66,6 +66,7 @@ class Walker {
 
    private:
     bool fail(core::Error e);
+    bool too_deep();
     bool report(ProblemKind k, const Compiled& c, const Node& n, edn::ValueRef v);
     bool report_key(ProblemKind k, const Compiled& c, const Node& n, const Node& owner, edn::ValueRef key,
                     edn::ValueRef in_key, edn::ValueRef v);
