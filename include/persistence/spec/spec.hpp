@@ -65,8 +65,8 @@ using Predicate = std::function<core::Result<bool>(std::string_view function, ed
 
 // Limits of compile(); both return 54000 when exceeded.
 struct CompileOptions {
-    uint32_t max_depth = 200;          // nesting of the schema itself
-    int64_t regex_max_mem = 1 << 20;   // RE2 memory budget per [:re] (bytes)
+    uint32_t max_depth = 200;         // nesting of the schema itself
+    int64_t regex_max_mem = 1 << 20;  // RE2 memory budget per [:re] (bytes)
 };
 
 // A compiled schema. Immutable; share it through SpecPtr.

@@ -37,7 +37,7 @@ struct Out {
 };
 
 template <typename F>
-bool encode_into(Out& out, F&& f) {
+[[gnu::noinline]] bool encode_into(Out& out, F&& f) {
     edn::Encoder enc(limits());
     if (!f(enc)) return false;
     auto r = enc.finish();
@@ -59,6 +59,9 @@ class Coercer {
         if (error_.code.empty()) error_ = std::move(e);
         return false;
     }
+    bool too_deep(uint32_t limit);
+    bool and_(const Compiled& c, const Node& n, ValueRef v, Out& out);
+    bool or_(const Compiled& c, uint32_t node, const Node& n, ValueRef v, Out& out);
     bool scalar(const Node& n, ValueRef v, Out& out);
     bool map(const Compiled& c, const Node& n, ValueRef v, Out& out);
     bool map_of(const Compiled& c, const Node& n, ValueRef v, Out& out);
@@ -71,64 +74,87 @@ class Coercer {
     uint32_t depth_ = 0;
 };
 
+[[gnu::noinline, gnu::cold]] bool Coercer::too_deep(uint32_t limit) {
+    return fail(core::Error(core::sqlstate::program_limit_exceeded,
+                            "value or recursive spec nested deeper than " + std::to_string(limit) + " levels",
+                            "Flatten the value, or check the spec's [:ref] cycles."));
+}
+
+// The recursion only dispatches; each kind's work (and its locals) is out of line, so a
+// deep value costs little stack per level.
 bool Coercer::coerce(const Compiled& c, uint32_t node, ValueRef v, Out& out) {
     uint32_t limit = std::min<uint32_t>(o_.max_depth, 10000);
-    if (depth_ >= limit)
-        return fail(core::Error(core::sqlstate::program_limit_exceeded,
-                                "value or recursive spec nested deeper than " + std::to_string(limit) + " levels",
-                                "Flatten the value, or check the spec's [:ref] cycles."));
+    if (depth_ >= limit) return too_deep(limit);
     ++depth_;
     const Node& n = c.node(node);
     bool ok = true;
     switch (n.kind) {
-        case Kind::map: ok = map(c, n, v, out); break;
-        case Kind::map_of: ok = map_of(c, n, v, out); break;
+        case Kind::map:
+            ok = map(c, n, v, out);
+            break;
+        case Kind::map_of:
+            ok = map_of(c, n, v, out);
+            break;
         case Kind::vector:
         case Kind::sequential:
         case Kind::set:
-        case Kind::tuple: ok = items(c, n, v, out); break;
-        case Kind::multi: ok = multi(c, n, v, out); break;
+        case Kind::tuple:
+            ok = items(c, n, v, out);
+            break;
+        case Kind::multi:
+            ok = multi(c, n, v, out);
+            break;
         case Kind::maybe:
             if (v.tag() != Tag::nil) ok = coerce(c, n.children[0], v, out);
             break;
-        case Kind::and_: {
-            // Each child's conversion feeds the next ([:and :int [:fn ...]]).
-            for (uint32_t child : n.children) {
-                Out next;
-                if (!coerce(c, child, out.or_(v), next)) return false;
-                if (next.changed()) out = std::move(next);
-            }
+        case Kind::and_:
+            ok = and_(c, n, v, out);
             break;
-        }
-        case Kind::or_: {
-            // A value that already conforms is left alone ("1" stays a string for
-            // [:or :string :int]); otherwise the first branch whose conversion conforms.
-            if (probe_.probe(c, node, v)) break;
-            if (probe_.failed()) return false;
-            for (uint32_t child : n.children) {
-                Out attempt;
-                if (!coerce(c, child, v, attempt)) return false;
-                if (attempt.changed() && probe_.probe(c, child, view(attempt.bytes))) {
-                    out = std::move(attempt);
-                    break;
-                }
-                if (probe_.failed()) return false;
-            }
+        case Kind::or_:
+            ok = or_(c, node, n, v, out);
             break;
-        }
         case Kind::ref: {
             const Compiled* target = probe_.resolve(n);
             if (!target) return false;
             ok = coerce(*target, target->root, v, out);
             break;
         }
-        default: ok = scalar(n, v, out); break;
+        default:
+            ok = scalar(n, v, out);
+            break;
     }
     --depth_;
     return ok;
 }
 
-bool Coercer::scalar(const Node& n, ValueRef v, Out& out) {
+[[gnu::noinline]] bool Coercer::and_(const Compiled& c, const Node& n, ValueRef v, Out& out) {
+    // Each child's conversion feeds the next ([:and :int [:fn ...]]).
+    for (uint32_t child : n.children) {
+        Out next;
+        if (!coerce(c, child, out.or_(v), next)) return false;
+        if (next.changed()) out = std::move(next);
+    }
+    return true;
+}
+
+[[gnu::noinline]] bool Coercer::or_(const Compiled& c, uint32_t node, const Node& n, ValueRef v, Out& out) {
+    // A value that already conforms is left alone ("1" stays a string for
+    // [:or :string :int]); otherwise the first branch whose conversion conforms.
+    if (probe_.probe(c, node, v)) return true;
+    if (probe_.failed()) return false;
+    for (uint32_t child : n.children) {
+        Out attempt;
+        if (!coerce(c, child, v, attempt)) return false;
+        if (attempt.changed() && probe_.probe(c, child, view(attempt.bytes))) {
+            out = std::move(attempt);
+            return true;
+        }
+        if (probe_.failed()) return false;
+    }
+    return true;
+}
+
+[[gnu::noinline]] bool Coercer::scalar(const Node& n, ValueRef v, Out& out) {
     Tag t = v.tag();
     bool text = t == Tag::string;
     std::string_view s = text ? v.as_text() : std::string_view();
@@ -182,11 +208,12 @@ bool Coercer::scalar(const Node& n, ValueRef v, Out& out) {
             if (match) out.bytes.assign(reinterpret_cast<const char*>(match->data()), match->size());
             return true;
         }
-        default: return true;
+        default:
+            return true;
     }
 }
 
-bool Coercer::map(const Compiled& c, const Node& n, ValueRef v, Out& out) {
+[[gnu::noinline]] bool Coercer::map(const Compiled& c, const Node& n, ValueRef v, Out& out) {
     if (v.tag() != Tag::map) return true;
     std::vector<Out> vals(v.count());
     std::vector<ValueRef> keys(v.count());
@@ -220,7 +247,7 @@ bool Coercer::map(const Compiled& c, const Node& n, ValueRef v, Out& out) {
     return true;
 }
 
-bool Coercer::map_of(const Compiled& c, const Node& n, ValueRef v, Out& out) {
+[[gnu::noinline]] bool Coercer::map_of(const Compiled& c, const Node& n, ValueRef v, Out& out) {
     if (v.tag() != Tag::map) return true;
     std::vector<Out> keys(v.count()), vals(v.count());
     bool changed = false;
@@ -250,7 +277,7 @@ bool Coercer::map_of(const Compiled& c, const Node& n, ValueRef v, Out& out) {
     return true;
 }
 
-bool Coercer::items(const Compiled& c, const Node& n, ValueRef v, Out& out) {
+[[gnu::noinline]] bool Coercer::items(const Compiled& c, const Node& n, ValueRef v, Out& out) {
     Tag t = v.tag();
     if (t != Tag::vector && t != Tag::list && t != Tag::set) return true;
     if (n.kind == Kind::tuple && v.count() != n.children.size()) return true;
@@ -273,7 +300,7 @@ bool Coercer::items(const Compiled& c, const Node& n, ValueRef v, Out& out) {
     return true;
 }
 
-bool Coercer::multi(const Compiled& c, const Node& n, ValueRef v, Out& out) {
+[[gnu::noinline]] bool Coercer::multi(const Compiled& c, const Node& n, ValueRef v, Out& out) {
     if (v.tag() != Tag::map) return true;
     ValueRef found_key;
     auto d = lookup(c, v, n.dispatch_key, n.dispatch_json_key, true, &found_key);
@@ -318,15 +345,17 @@ core::Result<std::string> coerce(const Spec& spec, edn::ValueRef value, const Op
     detail::Coercer coercer(options);
     detail::Out out;
     if (!coercer.coerce(c, c.root, value, out)) return coercer.error();
-    std::string result = out.changed() ? std::move(out.bytes)
-                                       : std::string(reinterpret_cast<const char*>(value.data()), value.size());
+    std::string result = out.changed()
+                             ? std::move(out.bytes)
+                             : std::string(reinterpret_cast<const char*>(value.data()), value.size());
     detail::Walker w(options, true);
     core::Status s = detail::walk(spec, detail::view(result), w);
     if (!s) return s.error();
     if (!w.problems().empty())
-        return core::Error(core::sqlstate::invalid_parameter_value, "value does not conform to the spec",
-                           "DETAIL lists each problem with its fix; correct the value and send all of it again.",
-                           detail::llm_text(w, options.json_keys));
+        return core::Error(
+            core::sqlstate::invalid_parameter_value, "value does not conform to the spec",
+            "DETAIL lists each problem with its fix; correct the value and send all of it again.",
+            detail::llm_text(w, options.json_keys));
     return result;
 }
 

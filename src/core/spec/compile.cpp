@@ -26,15 +26,15 @@ struct Named {
 };
 
 constexpr Named kind_names[] = {
-    {"any", Kind::any},         {"nil", Kind::nil},         {"boolean", Kind::boolean},
-    {"int", Kind::int_},        {"double", Kind::double_},  {"number", Kind::number},
-    {"string", Kind::string},   {"keyword", Kind::keyword}, {"symbol", Kind::symbol},
-    {"uuid", Kind::uuid},       {"inst", Kind::inst},       {"map", Kind::map},
-    {"map-of", Kind::map_of},   {"vector", Kind::vector},   {"sequential", Kind::sequential},
-    {"set", Kind::set},         {"tuple", Kind::tuple},     {"enum", Kind::enum_},
-    {"=", Kind::equals},        {"or", Kind::or_},          {"and", Kind::and_},
-    {"not", Kind::not_},        {"maybe", Kind::maybe},     {"re", Kind::re},
-    {"multi", Kind::multi},     {"ref", Kind::ref},         {"fn", Kind::fn},
+    {"any", Kind::any},       {"nil", Kind::nil},         {"boolean", Kind::boolean},
+    {"int", Kind::int_},      {"double", Kind::double_},  {"number", Kind::number},
+    {"string", Kind::string}, {"keyword", Kind::keyword}, {"symbol", Kind::symbol},
+    {"uuid", Kind::uuid},     {"inst", Kind::inst},       {"map", Kind::map},
+    {"map-of", Kind::map_of}, {"vector", Kind::vector},   {"sequential", Kind::sequential},
+    {"set", Kind::set},       {"tuple", Kind::tuple},     {"enum", Kind::enum_},
+    {"=", Kind::equals},      {"or", Kind::or_},          {"and", Kind::and_},
+    {"not", Kind::not_},      {"maybe", Kind::maybe},     {"re", Kind::re},
+    {"multi", Kind::multi},   {"ref", Kind::ref},         {"fn", Kind::fn},
 };
 
 bool kind_named(std::string_view s, Kind& out) {
@@ -120,12 +120,20 @@ bool Compiler::schema(ValueRef v, uint32_t& out) {
     ++depth_;
     bool ok;
     switch (v.tag()) {
-        case Tag::keyword: ok = keyword_schema(v, out); break;
-        case Tag::symbol: ok = symbol_schema(v, out); break;
-        case Tag::vector: ok = vector_schema(v, out); break;
+        case Tag::keyword:
+            ok = keyword_schema(v, out);
+            break;
+        case Tag::symbol:
+            ok = symbol_schema(v, out);
+            break;
+        case Tag::vector:
+            ok = vector_schema(v, out);
+            break;
         default:
-            ok = fail("a schema is a type keyword such as :int, a predicate symbol such as int?, or a vector "
-                      "such as [:vector :int]; got " + printed(v));
+            ok = fail(
+                "a schema is a type keyword such as :int, a predicate symbol such as int?, or a vector "
+                "such as [:vector :int]; got " +
+                printed(v));
     }
     --depth_;
     return ok;
@@ -144,10 +152,10 @@ bool Compiler::keyword_schema(ValueRef v, uint32_t& out) {
 bool Compiler::symbol_schema(ValueRef v, uint32_t& out) {
     std::string_view s = v.as_text();
     static constexpr Named simple[] = {
-        {"any?", Kind::any},         {"nil?", Kind::nil},         {"boolean?", Kind::boolean},
-        {"int?", Kind::int_},        {"integer?", Kind::int_},    {"double?", Kind::double_},
-        {"float?", Kind::double_},   {"number?", Kind::number},   {"string?", Kind::string},
-        {"keyword?", Kind::keyword}, {"symbol?", Kind::symbol},   {"uuid?", Kind::uuid},
+        {"any?", Kind::any},         {"nil?", Kind::nil},       {"boolean?", Kind::boolean},
+        {"int?", Kind::int_},        {"integer?", Kind::int_},  {"double?", Kind::double_},
+        {"float?", Kind::double_},   {"number?", Kind::number}, {"string?", Kind::string},
+        {"keyword?", Kind::keyword}, {"symbol?", Kind::symbol}, {"uuid?", Kind::uuid},
         {"inst?", Kind::inst},       {"map?", Kind::map},
     };
     for (const Named& n : simple)
@@ -164,8 +172,11 @@ bool Compiler::symbol_schema(ValueRef v, uint32_t& out) {
             n.has_min = true, n.imin = s == "pos-int?" ? 1 : 0;
         return true;
     }
-    Kind coll = s == "vector?" ? Kind::vector : s == "sequential?" ? Kind::sequential
-              : s == "set?"    ? Kind::set    : s == "some?"       ? Kind::not_ : Kind::any;
+    Kind coll = s == "vector?"       ? Kind::vector
+                : s == "sequential?" ? Kind::sequential
+                : s == "set?"        ? Kind::set
+                : s == "some?"       ? Kind::not_
+                                     : Kind::any;
     if (coll == Kind::any) return fail("unknown predicate " + printed(v));
     out = add(coll, v);
     uint32_t child = add(coll == Kind::not_ ? Kind::nil : Kind::any, v);
@@ -309,8 +320,9 @@ bool Compiler::props(ValueRef p, uint32_t node) {
                                   : k == Kind::map                           ? ":closed"
                                   : k == Kind::multi                         ? ":dispatch"
                                                                              : "";
-            return fail("unknown property " + printed(key) + " of :" + kind_name(k) + " (allowed: " +
-                        (allowed.empty() ? "" : allowed + ", ") + ":title :description :doc, namespaced keys)");
+            return fail("unknown property " + printed(key) + " of :" + kind_name(k) +
+                        " (allowed: " + (allowed.empty() ? "" : allowed + ", ") +
+                        ":title :description :doc, namespaced keys)");
         }
     }
     Node& n = at(node);
@@ -337,7 +349,8 @@ bool Compiler::bound(std::string_view which, ValueRef val, uint32_t node) {
     } else {
         if (val.tag() != Tag::integer) return fail(what + " must be an integer; got " + printed(val));
         int64_t i = val.as_int();
-        if (has_count_bounds(n.kind) && i < 0) return fail(what + " must not be negative; got " + printed(val));
+        if (has_count_bounds(n.kind) && i < 0)
+            return fail(what + " must not be negative; got " + printed(val));
         (is_min ? n.imin : n.imax) = i;
     }
     (is_min ? n.has_min : n.has_max) = true;
@@ -425,9 +438,8 @@ bool Compiler::multi_branches(ValueRef v, uint32_t first, uint32_t node) {
         if (at(node).listed.size() < 64) at(node).listed.push_back(d);
     }
     std::vector<Branch>& br = at(node).branches;
-    std::sort(br.begin(), br.end(), [](const Branch& a, const Branch& b) {
-        return edn::compare(a.dispatch, b.dispatch) < 0;
-    });
+    std::sort(br.begin(), br.end(),
+              [](const Branch& a, const Branch& b) { return edn::compare(a.dispatch, b.dispatch) < 0; });
     for (size_t i = 1; i < br.size(); ++i)
         if (edn::equal(br[i - 1].dispatch, br[i].dispatch)) {
             Seg s(*this, printed(br[i].dispatch));
@@ -462,7 +474,8 @@ bool Compiler::name_child(ValueRef v, uint32_t first, uint32_t node) {
     Tag t = name.tag();
     if (ref ? !(t == Tag::keyword || t == Tag::string) : !(t == Tag::string || t == Tag::symbol))
         return fail(ref ? "[:ref] takes a spec name, a keyword or a string; got " + printed(name)
-                        : "[:fn] takes a function name, a string such as \"schema.function\"; got " + printed(name));
+                        : "[:fn] takes a function name, a string such as \"schema.function\"; got " +
+                              printed(name));
     std::string_view text = name.as_text();
     if (text.empty()) return fail(ref ? "empty spec name" : "empty function name");
     at(node).name.assign(text.data(), text.size());

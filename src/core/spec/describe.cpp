@@ -13,6 +13,7 @@ namespace {
 constexpr size_t literal_chars = 30;
 constexpr size_t max_choices = 12;
 constexpr size_t max_keys = 8;
+constexpr size_t max_branches = 6;
 
 std::string bound_text(edn::ValueRef written, int64_t fallback, bool json) {
     if (written.data()) return render(written, json, literal_chars);
@@ -68,18 +69,29 @@ std::string choices(const Node& n, bool json) {
 
 std::string describe(const Compiled& c, const Node& n, bool json, int depth) {
     switch (n.kind) {
-        case Kind::any: return "any value";
-        case Kind::nil: return json ? "null" : "nil";
-        case Kind::boolean: return "a boolean";
-        case Kind::int_: return "an integer" + bounds(n, json);
-        case Kind::double_: return (json ? "a number" : "a double") + bounds(n, json);
-        case Kind::number: return "a number" + bounds(n, json);
-        case Kind::string: return "a string" + bounds(n, json);
-        case Kind::keyword: return "a keyword";
-        case Kind::symbol: return "a symbol";
-        case Kind::uuid: return json ? "a UUID string (8-4-4-4-12 hex digits)" : "a UUID";
+        case Kind::any:
+            return "any value";
+        case Kind::nil:
+            return json ? "null" : "nil";
+        case Kind::boolean:
+            return "a boolean";
+        case Kind::int_:
+            return "an integer" + bounds(n, json);
+        case Kind::double_:
+            return (json ? "a number" : "a double") + bounds(n, json);
+        case Kind::number:
+            return "a number" + bounds(n, json);
+        case Kind::string:
+            return "a string" + bounds(n, json);
+        case Kind::keyword:
+            return "a keyword";
+        case Kind::symbol:
+            return "a symbol";
+        case Kind::uuid:
+            return json ? "a UUID string (8-4-4-4-12 hex digits)" : "a UUID";
         case Kind::inst:
-            return json ? "an RFC 3339 timestamp string such as \"2026-01-31T09:30:00Z\"" : "an #inst instant";
+            return json ? "an RFC 3339 timestamp string such as \"2026-01-31T09:30:00Z\""
+                        : "an #inst instant";
         case Kind::map: {
             std::string out = json ? "an object" : "a map";
             std::string keys;
@@ -103,7 +115,8 @@ std::string describe(const Compiled& c, const Node& n, bool json, int depth) {
         case Kind::vector:
             return (json ? "an array" : "a vector") + bounds(n, json) + items_of(c, n, "items", json, depth);
         case Kind::sequential:
-            return (json ? "an array" : "a vector or list") + bounds(n, json) + items_of(c, n, "items", json, depth);
+            return (json ? "an array" : "a vector or list") + bounds(n, json) +
+                   items_of(c, n, "items", json, depth);
         case Kind::set:
             return (json ? "an array of distinct items" : "a set") + bounds(n, json) +
                    items_of(c, n, json ? "items" : "members", json, depth);
@@ -116,11 +129,18 @@ std::string describe(const Compiled& c, const Node& n, bool json, int depth) {
                 out += (i ? ", " : "") + describe(c, c.node(n.children[i]), json, depth + 1);
             return out + ")";
         }
-        case Kind::enum_: return "one of " + choices(n, json);
-        case Kind::equals: return "exactly " + render(n.members[0], json, literal_chars);
+        case Kind::enum_:
+            return "one of " + choices(n, json);
+        case Kind::equals:
+            return "exactly " + render(n.members[0], json, literal_chars);
         case Kind::or_: {
             std::string out;
             size_t k = n.children.size();
+            if (k > max_branches) {
+                for (size_t i = 0; i < max_branches; ++i)
+                    out += describe(c, c.node(n.children[i]), json, depth + 1) + ", ";
+                return out + "... (one of " + std::to_string(k) + " alternatives)";
+            }
             for (size_t i = 0; i < k; ++i) {
                 if (i) out += i + 1 == k ? " or " : ", ";
                 out += describe(c, c.node(n.children[i]), json, depth + 1);
@@ -140,16 +160,20 @@ std::string describe(const Compiled& c, const Node& n, bool json, int depth) {
             }
             return out;
         }
-        case Kind::not_: return "anything except " + describe(c, c.node(n.children[0]), json, depth + 1);
+        case Kind::not_:
+            return "anything except " + describe(c, c.node(n.children[0]), json, depth + 1);
         case Kind::maybe:
             return describe(c, c.node(n.children[0]), json, depth + 1) + (json ? " or null" : " or nil");
-        case Kind::re: return "a string matching " + render(n.schema.item(n.schema.count() - 1), json, 60);
+        case Kind::re:
+            return "a string matching " + render(n.schema.item(n.schema.count() - 1), json, 60);
         case Kind::multi: {
             return std::string(json ? "an object whose " : "a map whose ") +
                    render(n.dispatch_key, json, literal_chars) + " is one of " + choices(n, json);
         }
-        case Kind::ref: return "a value matching the spec " + n.name;
-        case Kind::fn: return "a value accepted by " + n.name;
+        case Kind::ref:
+            return "a value matching the spec " + n.name;
+        case Kind::fn:
+            return "a value accepted by " + n.name;
     }
     return "a value";
 }

@@ -20,11 +20,19 @@ void add_path(edn::Encoder& e, const std::vector<Seg>& path) {
     e.begin(edn::Tag::vector);
     for (const Seg& s : path) {
         switch (s.t) {
-            case Seg::T::kind: e.keyword(kind_name(s.kind)); break;
+            case Seg::T::kind:
+                e.keyword(kind_name(s.kind));
+                break;
             case Seg::T::value:
-            case Seg::T::member: e.raw(s.v); break;
-            case Seg::T::index: e.integer(s.i); break;
-            case Seg::T::keyword: e.keyword(s.text); break;
+            case Seg::T::member:
+                e.raw(s.v);
+                break;
+            case Seg::T::index:
+                e.integer(s.i);
+                break;
+            case Seg::T::keyword:
+                e.keyword(s.text);
+                break;
         }
     }
     e.end();

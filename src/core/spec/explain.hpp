@@ -1,6 +1,9 @@
 // Shared by validate/explain (explain.cpp), explain_for_llm (llm.cpp) and coerce.
 // Private to src/core/spec.
 #pragma once
+#ifdef POSTGRES_H
+#error "persistence core headers must be included before postgres.h (STYLE.md §3)"
+#endif
 
 #include <string>
 

@@ -27,14 +27,15 @@ namespace {
 using edn::Tag;
 using edn::ValueRef;
 
-constexpr uint32_t soft_depth = 12;    // beyond: smallest values (recursion must bottom out)
-constexpr uint32_t hard_depth = 200;   // beyond: 54000
-constexpr int filter_tries = 100;      // [:and], [:not]
-constexpr int regex_tries = 50;        // subset generator candidates checked by RE2
-constexpr int sample_tries = 4000;     // candidates for patterns outside the subset
-constexpr int value_tries = 20;        // whole values
-constexpr int64_t max_items = 100000;  // :min of a collection we agree to build
-constexpr int64_t max_chars = 1000000; // :min of a string we agree to build
+constexpr uint32_t soft_depth = 12;        // beyond: smallest values (recursion must bottom out)
+constexpr uint32_t hard_depth = 200;       // beyond: 54000
+constexpr int filter_tries = 100;          // [:and], [:not]
+constexpr int regex_tries = 50;            // subset generator candidates checked by RE2
+constexpr int sample_tries = 4000;         // candidates for patterns outside the subset
+constexpr int value_tries = 20;            // whole values
+constexpr int64_t max_items = 100000;      // :min of a collection we agree to build
+constexpr int64_t max_chars = 1000000;     // :min of a string we agree to build
+constexpr size_t work_budget = 16u << 20;  // bytes built (nested values count again) per value
 
 const char* const soft_code = core::sqlstate::invalid_parameter_value;
 
@@ -70,6 +71,8 @@ class Generator {
     bool conforms(const Compiled& c, uint32_t node, ValueRef v);
     const core::Error& error() const { return error_; }
     void clear() { error_ = core::Error(); }
+    // Starts the work budget of a new top-level value.
+    void next_value() { built_ = 0; }
     bool fail(const char* code, std::string message, std::string hint = {}) {
         if (error_.code.empty()) error_ = core::Error(code, std::move(message), std::move(hint));
         return false;
@@ -77,12 +80,19 @@ class Generator {
 
    private:
     template <typename F>
-    bool build(std::string& out, F&& f) {
+    [[gnu::noinline]] bool build(std::string& out, F&& f) {
         edn::Encoder enc(limits());
         f(enc);
         auto r = enc.finish();
         if (!r) return fail(r.error().code.c_str(), r.error().message, r.error().hint);
         out = r.take();
+        built_ += out.size();
+        if (built_ > work_budget)
+            return fail(
+                core::sqlstate::program_limit_exceeded,
+                "cannot generate a value: building it took more than " + std::to_string(work_budget >> 20) +
+                    " MiB",
+                "Lower the :min of large strings and collections, or make [:and] parts agree sooner.");
         return true;
     }
     bool minimal() const { return depth_ > soft_depth; }
@@ -105,6 +115,7 @@ class Generator {
     Walker refs_;  // resolves [:ref] once per generate() call
     core::Error error_;
     uint32_t depth_ = 0;
+    size_t built_ = 0;
     std::map<const Node*, std::shared_ptr<const RegexGenerator>> regexes_;
 };
 
@@ -161,12 +172,24 @@ void Generator::text(int64_t length, std::string& out) {
 void Generator::any_value(edn::Encoder& e, int depth) {
     std::string s;
     switch (rng_.below(depth > 0 ? 8 : 6)) {
-        case 0: e.nil(); break;
-        case 1: e.boolean(rng_.chance(50)); break;
-        case 2: e.integer(rng_.between(-1000, 1000)); break;
-        case 3: e.real(double(rng_.between(-4000, 4000)) / 4); break;
-        case 4: text(rng_.between(0, 8), s), e.string(s); break;
-        case 5: name(s), e.keyword(s); break;
+        case 0:
+            e.nil();
+            break;
+        case 1:
+            e.boolean(rng_.chance(50));
+            break;
+        case 2:
+            e.integer(rng_.between(-1000, 1000));
+            break;
+        case 3:
+            e.real(double(rng_.between(-4000, 4000)) / 4);
+            break;
+        case 4:
+            text(rng_.between(0, 8), s), e.string(s);
+            break;
+        case 5:
+            name(s), e.keyword(s);
+            break;
         case 6:
             e.begin(Tag::vector);
             for (int64_t i = rng_.between(0, 3); i > 0; --i) any_value(e, depth - 1);
@@ -197,10 +220,11 @@ double Generator::real(const Node& n) {
 
 bool Generator::gen(const Compiled& c, uint32_t node, std::string& out) {
     if (depth_ >= hard_depth)
-        return fail(core::sqlstate::program_limit_exceeded,
-                    "cannot generate a value: the spec nests deeper than " + std::to_string(hard_depth) + " levels",
-                    "A recursive spec must allow a value that ends the recursion (an optional key, "
-                    "[:maybe ...], an empty collection or an [:or] branch without the [:ref]).");
+        return fail(
+            core::sqlstate::program_limit_exceeded,
+            "cannot generate a value: the spec nests deeper than " + std::to_string(hard_depth) + " levels",
+            "A recursive spec must allow a value that ends the recursion (an optional key, "
+            "[:maybe ...], an empty collection or an [:or] branch without the [:ref]).");
     ++depth_;
     bool ok = generate_kind(c, node, c.node(node), out);
     --depth_;
@@ -210,11 +234,15 @@ bool Generator::gen(const Compiled& c, uint32_t node, std::string& out) {
 bool Generator::generate_kind(const Compiled& c, uint32_t node, const Node& n, std::string& out) {
     std::string s;
     switch (n.kind) {
-        case Kind::any: return build(out, [&](edn::Encoder& e) { any_value(e, 1); });
-        case Kind::nil: return build(out, [](edn::Encoder& e) { e.nil(); });
-        case Kind::boolean: return build(out, [&](edn::Encoder& e) { e.boolean(rng_.chance(50)); });
+        case Kind::any:
+            return build(out, [&](edn::Encoder& e) { any_value(e, 1); });
+        case Kind::nil:
+            return build(out, [](edn::Encoder& e) { e.nil(); });
+        case Kind::boolean:
+            return build(out, [&](edn::Encoder& e) { e.boolean(rng_.chance(50)); });
         case Kind::int_: {
-            int64_t lo = n.has_min ? n.imin : (n.has_max ? std::max<int64_t>(n.imax, INT64_MIN + 1000) - 1000 : -1000);
+            int64_t lo =
+                n.has_min ? n.imin : (n.has_max ? std::max<int64_t>(n.imax, INT64_MIN + 1000) - 1000 : -1000);
             int64_t hi = n.has_max ? n.imax : (lo <= INT64_MAX - 1000 ? lo + 1000 : INT64_MAX);
             int64_t i = minimal() || rng_.chance(10) ? (rng_.chance(50) ? lo : hi) : rng_.between(lo, hi);
             return build(out, [&](edn::Encoder& e) { e.integer(i); });
@@ -231,7 +259,10 @@ bool Generator::generate_kind(const Compiled& c, uint32_t node, const Node& n, s
         }
         case Kind::string: {
             int64_t lo = n.has_min ? n.imin : 0;
-            if (lo > max_chars) return fail(core::sqlstate::program_limit_exceeded, "cannot generate strings of more than " + std::to_string(max_chars) + " characters");
+            if (lo > max_chars)
+                return fail(
+                    core::sqlstate::program_limit_exceeded,
+                    "cannot generate strings of more than " + std::to_string(max_chars) + " characters");
             int64_t hi = minimal() ? lo : lo + 12;
             if (n.has_max && n.imax < hi) hi = n.imax;
             text(rng_.between(lo, hi), s);
@@ -257,19 +288,25 @@ bool Generator::generate_kind(const Compiled& c, uint32_t node, const Node& n, s
             edn::Inst t{ms / 1000, uint32_t(ms % 1000) * 1000000u};
             return build(out, [&](edn::Encoder& e) { e.inst(t); });
         }
-        case Kind::map: return map(c, n, out);
+        case Kind::map:
+            return map(c, n, out);
         case Kind::map_of:
-        case Kind::set: return distinct(c, n, out);
+        case Kind::set:
+            return distinct(c, n, out);
         case Kind::vector:
         case Kind::sequential:
-        case Kind::tuple: return sequence(c, n, out);
+        case Kind::tuple:
+            return sequence(c, n, out);
         case Kind::enum_: {
             ValueRef m = n.members[rng_.below(n.members.size())];
             return build(out, [&](edn::Encoder& e) { e.raw(m); });
         }
-        case Kind::equals: return build(out, [&](edn::Encoder& e) { e.raw(n.members[0]); });
-        case Kind::or_: return one_of(c, n, out);
-        case Kind::and_: return all_of(c, node, n, out);
+        case Kind::equals:
+            return build(out, [&](edn::Encoder& e) { e.raw(n.members[0]); });
+        case Kind::or_:
+            return one_of(c, n, out);
+        case Kind::and_:
+            return all_of(c, node, n, out);
         case Kind::not_:
             for (int t = 0; t < filter_tries; ++t) {
                 if (!build(out, [&](edn::Encoder& e) { any_value(e, 1); })) return false;
@@ -277,14 +314,17 @@ bool Generator::generate_kind(const Compiled& c, uint32_t node, const Node& n, s
                 if (hard()) return false;
                 if (!matched) return true;
             }
-            return fail(soft_code, "could not generate a value outside " + printed(c.node(n.children[0]).schema) +
-                                       " in " + std::to_string(filter_tries) + " tries");
+            return fail(soft_code, "could not generate a value outside " +
+                                       printed(c.node(n.children[0]).schema) + " in " +
+                                       std::to_string(filter_tries) + " tries");
         case Kind::maybe:
             if (!minimal() && !rng_.chance(20) && attempt(c, n.children[0], out)) return true;
             if (hard()) return false;
             return build(out, [](edn::Encoder& e) { e.nil(); });
-        case Kind::re: return regex(n, out);
-        case Kind::multi: return multi(c, node, n, out);
+        case Kind::re:
+            return regex(n, out);
+        case Kind::multi:
+            return multi(c, node, n, out);
         case Kind::ref: {
             const Compiled* target = refs_.resolve(n);
             if (!target) {
@@ -327,7 +367,9 @@ bool Generator::map(const Compiled& c, const Node& n, std::string& out) {
 // Sets and [:map-of]: draws until enough distinct members (keys) or the tries run out.
 bool Generator::distinct(const Compiled& c, const Node& n, std::string& out) {
     int64_t want = count(n, 4);
-    if (want < 0) return fail(core::sqlstate::program_limit_exceeded, "cannot generate collections of more than " + std::to_string(max_items) + " items");
+    if (want < 0)
+        return fail(core::sqlstate::program_limit_exceeded,
+                    "cannot generate collections of more than " + std::to_string(max_items) + " items");
     bool map = n.kind == Kind::map_of;
     std::map<std::string, std::string> items;  // key bytes → value bytes
     for (int64_t t = 0; int64_t(items.size()) < want && t < want * 10 + 20; ++t) {
@@ -353,7 +395,9 @@ bool Generator::distinct(const Compiled& c, const Node& n, std::string& out) {
 bool Generator::sequence(const Compiled& c, const Node& n, std::string& out) {
     bool tuple = n.kind == Kind::tuple;
     int64_t k = tuple ? int64_t(n.children.size()) : count(n, 4);
-    if (k < 0) return fail(core::sqlstate::program_limit_exceeded, "cannot generate collections of more than " + std::to_string(max_items) + " items");
+    if (k < 0)
+        return fail(core::sqlstate::program_limit_exceeded,
+                    "cannot generate collections of more than " + std::to_string(max_items) + " items");
     std::vector<std::string> xs(static_cast<size_t>(k));
     for (int64_t i = 0; i < k; ++i)
         if (!gen(c, tuple ? n.children[size_t(i)] : n.children[0], xs[size_t(i)])) return false;
@@ -401,8 +445,9 @@ bool Generator::all_of(const Compiled& c, uint32_t node, const Node& n, std::str
         if (hard()) return false;
         if (ok) return true;
     }
-    return fail(soft_code, "could not generate a value for " + printed(n.schema) + " in " +
-                               std::to_string(filter_tries) + " tries",
+    return fail(soft_code,
+                "could not generate a value for " + printed(n.schema) + " in " +
+                    std::to_string(filter_tries) + " tries",
                 "The parts of the [:and] rarely agree; put the most specific schema first.");
 }
 
@@ -430,7 +475,8 @@ bool Generator::regex(const Node& n, std::string& out) {
             s += alphabet[rng_.below(alphabet.size())];
         if (matches(s)) return build(out, [&](edn::Encoder& e) { e.string(s); });
     }
-    return fail(soft_code, "could not generate a string matching " + printed(n.schema.item(n.schema.count() - 1)),
+    return fail(soft_code,
+                "could not generate a string matching " + printed(n.schema.item(n.schema.count() - 1)),
                 "generate supports literals, classes, ., ?, *, +, {m,n}, |, groups and anchors "
                 "(docs/spec.md, \"generate\"); simplify the pattern or add an [:enum] of examples.");
 }
@@ -441,7 +487,8 @@ bool Generator::multi(const Compiled& c, uint32_t node, const Node& n, std::stri
     size_t start = k ? rng_.below(k) : 0;
     for (size_t i = 0; i < k; ++i) order.push_back(&n.branches[(start + i) % k]);
     if (minimal())
-        std::stable_partition(order.begin(), order.end(), [&](const Branch* b) { return !has_ref(c, c.node(b->child)); });
+        std::stable_partition(order.begin(), order.end(),
+                              [&](const Branch* b) { return !has_ref(c, c.node(b->child)); });
     for (const Branch* b : order) {
         for (int t = 0; t < 10; ++t) {
             std::string v;
@@ -473,8 +520,8 @@ bool Generator::multi(const Compiled& c, uint32_t node, const Node& n, std::stri
 
 }  // namespace detail
 
-core::Result<std::vector<std::string>> generate(const Spec& spec, size_t n, uint64_t seed, const Resolver& resolver,
-                                                const Predicate& predicate) {
+core::Result<std::vector<std::string>> generate(const Spec& spec, size_t n, uint64_t seed,
+                                                const Resolver& resolver, const Predicate& predicate) {
     Options o;
     o.resolver = resolver;
     o.predicate = predicate;
@@ -485,6 +532,7 @@ core::Result<std::vector<std::string>> generate(const Spec& spec, size_t n, uint
     for (size_t i = 0; i < n; ++i) {
         std::string v;
         bool done = false;
+        g.next_value();
         for (int t = 0; t < detail::value_tries && !done; ++t) {
             if (!g.attempt(c, c.root, v)) {
                 if (g.hard()) return g.error();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "explain.hpp"
+#include "persistence/edn/utf8.hpp"
 #include "text.hpp"
 
 namespace persistence::spec::detail {
@@ -22,6 +23,7 @@ using edn::ValueRef;
 constexpr size_t value_chars = 60;
 constexpr size_t key_chars = 40;
 constexpr size_t listed_keys = 12;
+constexpr size_t max_words = 300;  // characters of EXPECTED and of FIX
 
 // A key readable as .name: an identifier-like keyword (or, in json mode, string), so the
 // dot path cannot be misread. Anything else is written [key].
@@ -40,8 +42,12 @@ std::string location(const RawProblem& p, bool json) {
     std::string out;
     for (const Seg& s : p.in) {
         switch (s.t) {
-            case Seg::T::index: out += "[" + std::to_string(s.i) + "]"; break;
-            case Seg::T::member: out += "#{" + render(s.v, json, key_chars) + "}"; break;
+            case Seg::T::index:
+                out += "[" + std::to_string(s.i) + "]";
+                break;
+            case Seg::T::member:
+                out += "#{" + render(s.v, json, key_chars) + "}";
+                break;
             default: {
                 Tag t = s.v.tag();
                 if ((t == Tag::keyword || (json && t == Tag::string)) && simple_name(s.v.as_text()))
@@ -108,7 +114,8 @@ std::string line(const RawProblem& p, bool json) {
                     fix = std::string("give ") + (small ? "at least " : "at most ") + unit(n, limit);
             } else {
                 ValueRef b = small ? n.min_value : n.max_value;
-                std::string bound = b.data() ? render(b, json, key_chars) : std::to_string(small ? n.imin : n.imax);
+                std::string bound =
+                    b.data() ? render(b, json, key_chars) : std::to_string(small ? n.imin : n.imax);
                 fix = std::string("make it ") + (small ? "at least " : "at most ") + bound;
             }
             break;
@@ -148,6 +155,12 @@ std::string line(const RawProblem& p, bool json) {
             fix = "replace it with " + expected;
             break;
     }
+    // A description is linear in the schema; a huge schema must not make a huge line.
+    auto cap = [](std::string& s) {
+        if (edn::utf8::count(s) > max_words) s = std::string(edn::utf8::prefix(s, max_words - 3)) + "...";
+    };
+    cap(expected);
+    cap(fix);
     return "at " + location(p, json) + ": expected " + expected + ", got " + got + "; " + fix;
 }
 

@@ -41,7 +41,9 @@ NodePtr literal(uint32_t cp) {
 
 void add_perl_class(char c, Node& cls) {
     switch (c) {
-        case 'd': cls.ranges.push_back({'0', '9'}); break;
+        case 'd':
+            cls.ranges.push_back({'0', '9'});
+            break;
         case 'w':
             cls.ranges.push_back({'0', '9'});
             cls.ranges.push_back({'A', 'Z'});
@@ -235,15 +237,29 @@ class Parser {
     // An escape that stands for one code point (after the backslash); false otherwise.
     bool escaped_literal(uint32_t c, uint32_t& cp) {
         switch (c) {
-            case 'n': cp = '\n'; return true;
-            case 't': cp = '\t'; return true;
-            case 'r': cp = '\r'; return true;
-            case 'f': cp = '\f'; return true;
-            case 'v': cp = '\v'; return true;
-            case 'a': cp = 7; return true;
-            default: break;
+            case 'n':
+                cp = '\n';
+                return true;
+            case 't':
+                cp = '\t';
+                return true;
+            case 'r':
+                cp = '\r';
+                return true;
+            case 'f':
+                cp = '\f';
+                return true;
+            case 'v':
+                cp = '\v';
+                return true;
+            case 'a':
+                cp = 7;
+                return true;
+            default:
+                break;
         }
-        bool punct = c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+        bool punct =
+            c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
         if (!punct) return false;
         cp = c;
         return true;
@@ -289,7 +305,10 @@ class Parser {
                 break;
             }
             first = false;
-            if (c == '[' && peek(1) == ':') return fail("POSIX classes [:name:]");
+            if (c == '[' && peek(1) == ':') {
+                if (!posix_class(*n)) return nullptr;
+                continue;
+            }
             uint32_t lo;
             if (!class_char(lo, n.get())) {
                 if (!error.empty()) return nullptr;
@@ -304,6 +323,34 @@ class Parser {
             n->ranges.push_back({lo, hi});
         }
         return n;
+    }
+
+    // [:name:] inside a class (ASCII, as RE2 defines them); [:^name:] is outside the subset.
+    bool posix_class(Node& cls) {
+        size_t end = pos_ + 2;
+        std::string name;
+        while (end < cps_.size() && cps_[end] != ':' && name.size() < 10) name += char(cps_[end++] & 0x7F);
+        if (end + 1 >= cps_.size() || cps_[end] != ':' || cps_[end + 1] != ']') {
+            fail("a malformed POSIX class");
+            return false;
+        }
+        static const struct {
+            const char* name;
+            const char* ranges;  // pairs of inclusive bounds
+        } table[] = {
+            {"alpha", "AZaz"},     {"digit", "09"},     {"alnum", "09AZaz"},  {"upper", "AZ"},
+            {"lower", "az"},       {"space", "\t\r  "}, {"xdigit", "09AFaf"}, {"word", "09AZ__az"},
+            {"punct", "!/:@[`{~"}, {"blank", "\t\t  "},
+        };
+        for (const auto& t : table) {
+            if (name != t.name) continue;
+            for (const char* r = t.ranges; r[0] && r[1]; r += 2)
+                cls.ranges.push_back({uint8_t(r[0]), uint8_t(r[1])});
+            pos_ = end + 2;
+            return true;
+        }
+        fail("the POSIX class [:" + name + ":]");
+        return false;
     }
 
     // One class item: a code point (true), or a Perl class added to cls (false).
@@ -338,11 +385,16 @@ class Parser {
     NodePtr atom() {
         uint32_t c = peek();
         switch (c) {
-            case '(': return group();
-            case '[': return cls();
-            case '\\': return escape();
+            case '(':
+                return group();
+            case '[':
+                return cls();
+            case '\\':
+                return escape();
             case '^':
-            case '$': ++pos_; return make(Node::T::empty);
+            case '$':
+                ++pos_;
+                return make(Node::T::empty);
             case '.': {
                 ++pos_;
                 auto n = make(Node::T::cls);
@@ -351,8 +403,11 @@ class Parser {
             }
             case '*':
             case '+':
-            case '?': return fail("a quantifier with nothing to repeat");
-            default: ++pos_; return literal(c);
+            case '?':
+                return fail("a quantifier with nothing to repeat");
+            default:
+                ++pos_;
+                return literal(c);
         }
     }
 
@@ -408,7 +463,8 @@ bool draw_class(const Node& n, Rng& rng, uint32_t& cp) {
 bool emit(const Node& n, Rng& rng, std::string& out, size_t& length) {
     if (length > max_output) return false;
     switch (n.t) {
-        case Node::T::empty: return true;
+        case Node::T::empty:
+            return true;
         case Node::T::literal:
             edn::utf8::append(n.cp, out);
             ++length;
@@ -424,7 +480,8 @@ bool emit(const Node& n, Rng& rng, std::string& out, size_t& length) {
             for (auto& k : n.kids)
                 if (!emit(*k, rng, out, length)) return false;
             return true;
-        case Node::T::alt: return emit(*n.kids[rng.below(n.kids.size())], rng, out, length);
+        case Node::T::alt:
+            return emit(*n.kids[rng.below(n.kids.size())], rng, out, length);
         case Node::T::rep: {
             int hi = n.max < 0 ? n.min + unbounded_extra : n.max;
             if (hi - n.min > bounded_extra) hi = n.min + bounded_extra;

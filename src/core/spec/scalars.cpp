@@ -104,7 +104,8 @@ bool integral(edn::ValueRef v, edn::Encoder& out) {
     if (v.tag() == edn::Tag::double_) {
         double d = v.as_double();
         // 2^63 is exact as a double; the range check keeps the cast defined.
-        if (!std::isfinite(d) || d != std::trunc(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+        if (!std::isfinite(d) || d != std::trunc(d) || d < -9223372036854775808.0 ||
+            d >= 9223372036854775808.0)
             return false;
         return out.integer(int64_t(d));
     }
@@ -131,11 +132,16 @@ bool names_literal(edn::ValueRef literal, std::string_view text) {
             std::string_view k = literal.as_text();
             return text == k || (text.size() == k.size() + 1 && text[0] == ':' && text.substr(1) == k);
         }
-        case edn::Tag::symbol: return text == literal.as_text();
-        case edn::Tag::integer: return text == std::to_string(literal.as_int());
-        case edn::Tag::true_: return text == "true";
-        case edn::Tag::false_: return text == "false";
-        default: return false;
+        case edn::Tag::symbol:
+            return text == literal.as_text();
+        case edn::Tag::integer:
+            return text == std::to_string(literal.as_int());
+        case edn::Tag::true_:
+            return text == "true";
+        case edn::Tag::false_:
+            return text == "false";
+        default:
+            return false;
     }
 }
 

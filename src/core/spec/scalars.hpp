@@ -3,6 +3,9 @@
 // or returns false (appending nothing) when the text is not exactly that scalar: no
 // surrounding spaces, no partial parses, nothing out of range.
 #pragma once
+#ifdef POSTGRES_H
+#error "persistence core headers must be included before postgres.h (STYLE.md §3)"
+#endif
 
 #include <string_view>
 
@@ -15,8 +18,8 @@ bool parse_double(std::string_view s, edn::Encoder& out);   // decimal notation,
 bool parse_boolean(std::string_view s, edn::Encoder& out);  // true | false
 bool parse_keyword(std::string_view s, edn::Encoder& out);  // name, ns/name or :name
 bool parse_symbol(std::string_view s, edn::Encoder& out);
-bool parse_uuid(std::string_view s, edn::Encoder& out);     // 8-4-4-4-12 hex, any case
-bool parse_inst(std::string_view s, edn::Encoder& out);     // RFC 3339 (edn::parse_rfc3339)
+bool parse_uuid(std::string_view s, edn::Encoder& out);  // 8-4-4-4-12 hex, any case
+bool parse_inst(std::string_view s, edn::Encoder& out);  // RFC 3339 (edn::parse_rfc3339)
 
 // An integral number (double or decimal) as an integer.
 bool integral(edn::ValueRef v, edn::Encoder& out);

@@ -30,8 +30,8 @@ void render_into(ValueRef v, bool json, size_t limit, std::string& out) {
         case Tag::set:
         case Tag::map: {
             bool map = v.tag() == Tag::map;
-            const char* open = json ? (map ? "{" : "[")
-                               : v.tag() == Tag::list ? "("
+            const char* open = json                     ? (map ? "{" : "[")
+                               : v.tag() == Tag::list   ? "("
                                : v.tag() == Tag::vector ? "["
                                : map                    ? "{"
                                                         : "#{";
@@ -76,16 +76,22 @@ void render_into(ValueRef v, bool json, size_t limit, std::string& out) {
         return;
     }
     switch (v.tag()) {
-        case Tag::nil: out += "null"; return;
+        case Tag::nil:
+            out += "null";
+            return;
         case Tag::keyword:
-        case Tag::symbol: quoted(v.as_text(), room, out); return;
+        case Tag::symbol:
+            quoted(v.as_text(), room, out);
+            return;
         case Tag::bigint: {
             auto b = v.as_bigint();
             if (b.negative) out += '-';
             out += b.digits;
             return;
         }
-        case Tag::decimal: edn::format_decimal_plain(v.as_decimal(), out); return;
+        case Tag::decimal:
+            edn::format_decimal_plain(v.as_decimal(), out);
+            return;
         case Tag::inst: {
             std::string t;
             edn::format_inst(v.as_inst(), t);

@@ -3,6 +3,9 @@
 // Messages quote values that may be huge or hostile, so every rendering here is bounded:
 // it stops building once past its budget instead of printing the whole value first.
 #pragma once
+#ifdef POSTGRES_H
+#error "persistence core headers must be included before postgres.h (STYLE.md §3)"
+#endif
 
 #include <cstdint>
 #include <string>

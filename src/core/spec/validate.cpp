@@ -25,8 +25,10 @@ bool is_number(ValueRef v) {
 
 double number_value(ValueRef v) {
     switch (v.tag()) {
-        case Tag::integer: return double(v.as_int());
-        case Tag::double_: return v.as_double();
+        case Tag::integer:
+            return double(v.as_int());
+        case Tag::double_:
+            return v.as_double();
         case Tag::bigint:
         case Tag::decimal: {
             // digits e -scale: no decimal point, so strtod's locale does not matter.
@@ -42,7 +44,8 @@ double number_value(ValueRef v) {
             }
             return std::strtod(text.c_str(), nullptr);
         }
-        default: return 0;
+        default:
+            return 0;
     }
 }
 
@@ -68,25 +71,40 @@ bool accepts_type(const Compiled& c, const Node& n, ValueRef v, bool json) {
         case Kind::any:
         case Kind::not_:
         case Kind::ref:
-        case Kind::fn: return true;
-        case Kind::nil: return t == Tag::nil;
-        case Kind::boolean: return t == Tag::true_ || t == Tag::false_;
-        case Kind::int_: return t == Tag::integer || t == Tag::bigint;
-        case Kind::double_: return t == Tag::double_ || (json && is_number(v));
-        case Kind::number: return is_number(v);
+        case Kind::fn:
+            return true;
+        case Kind::nil:
+            return t == Tag::nil;
+        case Kind::boolean:
+            return t == Tag::true_ || t == Tag::false_;
+        case Kind::int_:
+            return t == Tag::integer || t == Tag::bigint;
+        case Kind::double_:
+            return t == Tag::double_ || (json && is_number(v));
+        case Kind::number:
+            return is_number(v);
         case Kind::string:
-        case Kind::re: return t == Tag::string;
-        case Kind::keyword: return t == Tag::keyword;
-        case Kind::symbol: return t == Tag::symbol;
-        case Kind::uuid: return t == Tag::uuid;
-        case Kind::inst: return t == Tag::inst;
+        case Kind::re:
+            return t == Tag::string;
+        case Kind::keyword:
+            return t == Tag::keyword;
+        case Kind::symbol:
+            return t == Tag::symbol;
+        case Kind::uuid:
+            return t == Tag::uuid;
+        case Kind::inst:
+            return t == Tag::inst;
         case Kind::map:
         case Kind::map_of:
-        case Kind::multi: return t == Tag::map;
+        case Kind::multi:
+            return t == Tag::map;
         case Kind::vector:
-        case Kind::tuple: return t == Tag::vector;
-        case Kind::sequential: return t == Tag::vector || t == Tag::list;
-        case Kind::set: return t == Tag::set;
+        case Kind::tuple:
+            return t == Tag::vector;
+        case Kind::sequential:
+            return t == Tag::vector || t == Tag::list;
+        case Kind::set:
+            return t == Tag::set;
         case Kind::enum_:
         case Kind::equals:
             for (ValueRef m : n.members)
@@ -100,13 +118,15 @@ bool accepts_type(const Compiled& c, const Node& n, ValueRef v, bool json) {
             for (uint32_t child : n.children)
                 if (!accepts_type(c, c.node(child), v, json)) return false;
             return true;
-        case Kind::maybe: return t == Tag::nil || accepts_type(c, c.node(n.children[0]), v, json);
+        case Kind::maybe:
+            return t == Tag::nil || accepts_type(c, c.node(n.children[0]), v, json);
     }
     return true;
 }
 
 Walker::Walker(const Options& options, bool collect)
-    : o_(options), collect_(collect),
+    : o_(options),
+      collect_(collect),
       max_depth_(options.max_depth > depth_ceiling ? depth_ceiling : options.max_depth) {}
 
 bool Walker::fail(core::Error e) {
@@ -115,7 +135,7 @@ bool Walker::fail(core::Error e) {
     return false;
 }
 
-bool Walker::report(ProblemKind k, const Compiled& c, const Node& n, ValueRef v) {
+[[gnu::noinline]] bool Walker::report(ProblemKind k, const Compiled& c, const Node& n, ValueRef v) {
     if (!collect_) return false;
     if (problems_.size() >= (o_.max_problems ? o_.max_problems : 1)) {
         truncated_ = stopped_ = true;
@@ -158,13 +178,17 @@ bool Walker::probe(const Compiled& c, uint32_t node, ValueRef v) {
     return ok;
 }
 
+// Out of line, like every error path here, so that the recursion's frames stay small.
+[[gnu::noinline, gnu::cold]] bool Walker::too_deep() {
+    return fail(
+        core::Error(core::sqlstate::program_limit_exceeded,
+                    "value or recursive spec nested deeper than " + std::to_string(max_depth_) + " levels",
+                    "Flatten the value, or check the spec's [:ref] cycles for one that does not "
+                    "consume the value."));
+}
+
 bool Walker::check(const Compiled& c, uint32_t node, ValueRef v) {
-    if (depth_ >= max_depth_)
-        return fail(core::Error(core::sqlstate::program_limit_exceeded,
-                                "value or recursive spec nested deeper than " + std::to_string(max_depth_) +
-                                    " levels",
-                                "Flatten the value, or check the spec's [:ref] cycles for one that does not "
-                                "consume the value."));
+    if (depth_ >= max_depth_) return too_deep();
     const Node& n = c.node(node);
     ++depth_;
     if (collect_) path_.push_back(Seg::of_kind(n.kind));
@@ -177,20 +201,27 @@ bool Walker::check(const Compiled& c, uint32_t node, ValueRef v) {
 bool Walker::dispatch(const Compiled& c, const Node& n, ValueRef v) {
     Tag t = v.tag();
     switch (n.kind) {
-        case Kind::any: return true;
-        case Kind::int_: return check_int(c, n, v);
+        case Kind::any:
+            return true;
+        case Kind::int_:
+            return check_int(c, n, v);
         case Kind::double_:
-        case Kind::number: return check_real(c, n, v);
+        case Kind::number:
+            return check_real(c, n, v);
         case Kind::string:
             if (t != Tag::string) return report(ProblemKind::wrong_type, c, n, v);
             if (!n.has_min && !n.has_max) return true;
             return check_count(c, n, v, edn::utf8::count(v.as_text()));
-        case Kind::map: return check_map(c, n, v);
-        case Kind::map_of: return check_map_of(c, n, v);
+        case Kind::map:
+            return check_map(c, n, v);
+        case Kind::map_of:
+            return check_map_of(c, n, v);
         case Kind::vector:
         case Kind::sequential:
-        case Kind::set: return check_items(c, n, v);
-        case Kind::tuple: return check_tuple(c, n, v);
+        case Kind::set:
+            return check_items(c, n, v);
+        case Kind::tuple:
+            return check_tuple(c, n, v);
         case Kind::enum_: {
             uint32_t lo = 0, hi = uint32_t(n.members.size());
             while (lo < hi) {
@@ -206,7 +237,8 @@ bool Walker::dispatch(const Compiled& c, const Node& n, ValueRef v) {
         }
         case Kind::equals:
             return edn::equal(n.members[0], v) || report(ProblemKind::not_equal, c, n, v);
-        case Kind::or_: return check_or(c, n, v);
+        case Kind::or_:
+            return check_or(c, n, v);
         case Kind::and_:
             // In order, stopping at the first child that fails: later children often
             // assume what earlier ones checked ([:and :int [:fn "even"]]).
@@ -231,10 +263,14 @@ bool Walker::dispatch(const Compiled& c, const Node& n, ValueRef v) {
             if (RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *n.re)) return true;
             return report(ProblemKind::regex_mismatch, c, n, v);
         }
-        case Kind::multi: return check_multi(c, n, v);
-        case Kind::ref: return check_ref(n, v);
-        case Kind::fn: return check_fn(c, n, v);
-        default: break;
+        case Kind::multi:
+            return check_multi(c, n, v);
+        case Kind::ref:
+            return check_ref(n, v);
+        case Kind::fn:
+            return check_fn(c, n, v);
+        default:
+            break;
     }
     return accepts_type(c, n, v, o_.json_keys) || report(ProblemKind::wrong_type, c, n, v);
 }
@@ -362,9 +398,9 @@ bool Walker::check_map_of(const Compiled& c, const Node& n, ValueRef v) {
 
 bool Walker::check_items(const Compiled& c, const Node& n, ValueRef v) {
     Tag t = v.tag();
-    bool type_ok = n.kind == Kind::vector   ? t == Tag::vector
-                   : n.kind == Kind::set    ? t == Tag::set
-                                            : t == Tag::vector || t == Tag::list;
+    bool type_ok = n.kind == Kind::vector ? t == Tag::vector
+                   : n.kind == Kind::set  ? t == Tag::set
+                                          : t == Tag::vector || t == Tag::list;
     if (!type_ok) return report(ProblemKind::wrong_type, c, n, v);
     bool ok = check_count(c, n, v, v.count());
     if (!ok && stop()) return false;
@@ -456,7 +492,7 @@ bool Walker::check_multi(const Compiled& c, const Node& n, ValueRef v) {
         if (collect_) path_.push_back(Seg::of_value(n.default_dispatch));
     } else if (!d) {
         ValueRef in_key = o_.json_keys && n.dispatch_json_key != no_offset ? c.aux_value(n.dispatch_json_key)
-                                                                            : n.dispatch_key;
+                                                                           : n.dispatch_key;
         return report_key(ProblemKind::missing_key, c, n, n, n.dispatch_key, in_key, ValueRef());
     } else {
         if (!collect_) return false;
@@ -470,7 +506,7 @@ bool Walker::check_multi(const Compiled& c, const Node& n, ValueRef v) {
     return ok;
 }
 
-const Compiled* Walker::resolve(const Node& n) {
+[[gnu::noinline]] const Compiled* Walker::resolve(const Node& n) {
     for (const Resolved& r : resolved_)
         if (r.node == &n) return &r.spec->compiled();
     if (!o_.resolver) {
@@ -501,11 +537,12 @@ bool Walker::check_ref(const Node& n, ValueRef v) {
     return ok;
 }
 
-bool Walker::check_fn(const Compiled& c, const Node& n, ValueRef v) {
+[[gnu::noinline]] bool Walker::check_fn(const Compiled& c, const Node& n, ValueRef v) {
     if (!o_.predicate)
-        return fail(core::Error(sqlstate::feature_not_supported,
-                                "cannot call [:fn \"" + n.name + "\"]: no function caller was given",
-                                "[:fn] predicates run only where the caller provides them (the SQL functions)."));
+        return fail(
+            core::Error(sqlstate::feature_not_supported,
+                        "cannot call [:fn \"" + n.name + "\"]: no function caller was given",
+                        "[:fn] predicates run only where the caller provides them (the SQL functions)."));
     auto r = o_.predicate(n.name, v);
     if (!r) return fail(r.error());
     return r.value() || report(ProblemKind::fn_false, c, n, v);

@@ -6,6 +6,9 @@
 // explain_for_llm() run it collecting: it keeps the schema and value paths and records
 // RawProblems (views into the spec and the value) until max_problems.
 #pragma once
+#ifdef POSTGRES_H
+#error "persistence core headers must be included before postgres.h (STYLE.md §3)"
+#endif
 
 #include <vector>
 
@@ -33,11 +36,11 @@ struct RawProblem {
     ProblemKind kind;
     std::vector<Seg> path, in;
     const Compiled* spec = nullptr;
-    const Node* node = nullptr;  // the sub-schema that rejected the value (missing-key: the entry's)
-    const Node* owner = nullptr; // missing-key / extra-key: the [:map] or [:multi]
-    edn::ValueRef value;         // the offending value (null data() for missing-key)
-    edn::ValueRef key;           // missing-key / extra-key: the key
-    bool in_key = false;         // raised while checking a [:map-of] key
+    const Node* node = nullptr;   // the sub-schema that rejected the value (missing-key: the entry's)
+    const Node* owner = nullptr;  // missing-key / extra-key: the [:map] or [:multi]
+    edn::ValueRef value;          // the offending value (null data() for missing-key)
+    edn::ValueRef key;            // missing-key / extra-key: the key
+    bool in_key = false;          // raised while checking a [:map-of] key
 };
 
 // A number of any EDN numeric type as a double (bounds checks only).
@@ -63,6 +66,7 @@ class Walker {
 
    private:
     bool fail(core::Error e);
+    bool too_deep();
     bool report(ProblemKind k, const Compiled& c, const Node& n, edn::ValueRef v);
     bool report_key(ProblemKind k, const Compiled& c, const Node& n, const Node& owner, edn::ValueRef key,
                     edn::ValueRef in_key, edn::ValueRef v);
@@ -106,7 +110,7 @@ bool accepts_type(const Compiled& c, const Node& n, edn::ValueRef v, bool json);
 const Entry* find_entry(const Compiled& c, const Node& map, edn::ValueRef key, bool json);
 
 // Finds a map entry's value by key, trying the string twin of a keyword key in json mode.
-std::optional<edn::ValueRef> lookup(const Compiled& c, edn::ValueRef map, edn::ValueRef key, uint32_t json_key,
-                                    bool json, edn::ValueRef* found_key = nullptr);
+std::optional<edn::ValueRef> lookup(const Compiled& c, edn::ValueRef map, edn::ValueRef key,
+                                    uint32_t json_key, bool json, edn::ValueRef* found_key = nullptr);
 
 }  // namespace persistence::spec::detail
