@@ -53,19 +53,19 @@ start_audit_cluster() {
 }
 
 sealer_count() { sql_value -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'persistence sealer' AND datname = 'audit'"; }
-# sealer on|off: start or stop the worker of database audit (persistence.sealer_databases).
+# sealer on|off: allow or stop the worker of database audit (persistence.sealer_databases).
+# "on" needs no wait: the first commit brings a sealer (idle databases have none).
 sealer() {
     if [[ $1 == off ]]; then
         sql -c "ALTER SYSTEM SET persistence.sealer_databases = 'postgres'" -c "SELECT pg_reload_conf()" >/dev/null
-    else
-        sql -c "ALTER SYSTEM RESET persistence.sealer_databases" -c "SELECT pg_reload_conf()" >/dev/null
+        local i
+        for ((i = 0; i < 120; i++)); do
+            [[ "$(sealer_count)" == 0 ]] && return 0
+            sleep 0.25
+        done
+        die "the sealer of database audit did not stop"
     fi
-    local want=$([[ $1 == on ]] && echo 1 || echo 0) i
-    for ((i = 0; i < 120; i++)); do
-        [[ "$(sealer_count)" == "$want" ]] && return 0
-        sleep 0.25
-    done
-    die "the sealer of database audit did not turn $1"
+    sql -c "ALTER SYSTEM RESET persistence.sealer_databases" -c "SELECT pg_reload_conf()" >/dev/null
 }
 
 # ---------------------------------------------------------------- (1)

@@ -46,13 +46,14 @@ PGOPTIONS='-c client_min_messages=warning' "$bindir/dropdb" --force --if-exists 
 sql -c "CREATE EXTENSION persistence" -c "CREATE TABLE acked (tx bigint PRIMARY KEY)"
 
 # 1. The sealer itself dies by SIGKILL mid-load: the postmaster resets every backend.
+# (The load's first commits bring the sealer: an idle database has none.)
+start_load "$seconds" 1
 for ((i = 0; i < 60; i++)); do
     [[ -n "$(sealer_pid)" ]] && break
-    sleep 0.5
+    sleep 0.25
 done
-[[ -n "$(sealer_pid)" ]] || fail "no sealer worker for $db (is the extension preloaded?)"
-start_load "$seconds" 1
-sleep 2
+[[ -n "$(sealer_pid)" ]] || fail "no sealer worker for $db under load (is the extension preloaded?)"
+sleep 1
 kill -KILL "$(sealer_pid)" || fail "could not kill the sealer"
 wait "$LOAD_PID" || true # clients are cut off by the reset
 wait_up || fail "the server did not come back after the sealer was killed"

@@ -161,6 +161,10 @@ core::Result<std::string> explain_for_llm(const Spec& spec, edn::ValueRef value,
 // conform: 22023, message "value does not conform to the spec", DETAIL the
 // explain_for_llm text of the coerced value, and a hint.
 core::Result<std::string> coerce(const Spec& spec, edn::ValueRef value, const Options& options = {});
+// coerce()'s conversions without its final check: never an error for a value that does
+// not conform (only limits and callbacks fail). The SQL functions that take jsonb check
+// the converted value, since JSON cannot spell keywords, uuids or instants.
+core::Result<std::string> convert(const Spec& spec, edn::ValueRef value, const Options& options = {});
 
 // n conforming values, the same for the same (schema, n, seed) on every platform; the
 // first k values do not depend on n. Errors: 0A000 for [:fn] outside [:and],

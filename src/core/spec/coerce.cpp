@@ -340,14 +340,19 @@ bool Coercer::coerce(const Compiled& c, uint32_t node, ValueRef v, Out& out) {
 
 }  // namespace detail
 
-core::Result<std::string> coerce(const Spec& spec, edn::ValueRef value, const Options& options) {
+core::Result<std::string> convert(const Spec& spec, edn::ValueRef value, const Options& options) {
     const detail::Compiled& c = spec.compiled();
     detail::Coercer coercer(options);
     detail::Out out;
     if (!coercer.coerce(c, c.root, value, out)) return coercer.error();
-    std::string result = out.changed()
-                             ? std::move(out.bytes)
-                             : std::string(reinterpret_cast<const char*>(value.data()), value.size());
+    return out.changed() ? std::move(out.bytes)
+                         : std::string(reinterpret_cast<const char*>(value.data()), value.size());
+}
+
+core::Result<std::string> coerce(const Spec& spec, edn::ValueRef value, const Options& options) {
+    auto converted = convert(spec, value, options);
+    if (!converted) return converted.error();
+    std::string result = converted.take();
     detail::Walker w(options, true);
     core::Status s = detail::walk(spec, detail::view(result), w);
     if (!s) return s.error();

@@ -6,6 +6,8 @@
 #include "persistence/hash/sha256.hpp"
 #include "pg/audit/worker.hpp"
 
+#include <algorithm>
+
 #include "pg/audit/seal.hpp"
 #include "pg/boundary.hpp"
 #include "pg/guc.hpp"
@@ -47,6 +49,10 @@ namespace {
 
 // One slot per database a sealer serves: which process to wake.
 constexpr int max_sealers = 64;
+// A sealer with nothing to seal for this long exits (a commit brings one back at once,
+// through the launcher): an idle database must be droppable, and DROP DATABASE waits only
+// 5 s for the sessions connected to it.
+constexpr long idle_exit_ms = 3000;
 struct SealerSlot {
     Oid database;
     int procno;  // -1: no sealer running
@@ -54,6 +60,9 @@ struct SealerSlot {
 struct SealerShared {
     slock_t mutex;
     SealerSlot slots[max_sealers];
+    int launcher_procno;        // -1: no launcher
+    Oid wanted[max_sealers];    // databases whose commits found no sealer
+    int n_wanted;
 };
 SealerShared* shared = nullptr;
 
@@ -74,6 +83,8 @@ void shmem_startup() {
     if (!found) {
         SpinLockInit(&shared->mutex);
         for (auto& s : shared->slots) s.database = InvalidOid, s.procno = -1;
+        shared->launcher_procno = -1;
+        shared->n_wanted = 0;
     }
     LWLockRelease(AddinShmemInitLock);
 }
@@ -93,8 +104,22 @@ void commit_callback(XactEvent event, void*) {
     if (!wake_pending) return;
     if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT) {
         wake_pending = false;
-        int procno = sealer_procno(MyDatabaseId);
+        if (shared == nullptr) return;
+        // Wake this database's sealer; when it has none (it exits when idle), ask the
+        // launcher to start one.
+        int procno = -1, launcher = -1;
+        SpinLockAcquire(&shared->mutex);
+        for (auto& slot : shared->slots)
+            if (slot.database == MyDatabaseId) procno = slot.procno;
+        if (procno < 0) {
+            bool listed = false;
+            for (int i = 0; i < shared->n_wanted; ++i) listed |= shared->wanted[i] == MyDatabaseId;
+            if (!listed && shared->n_wanted < max_sealers) shared->wanted[shared->n_wanted++] = MyDatabaseId;
+            launcher = shared->launcher_procno;
+        }
+        SpinLockRelease(&shared->mutex);
         if (procno >= 0) SetLatch(&ProcGlobal->allProcs[procno].procLatch);
+        if (launcher >= 0) SetLatch(&ProcGlobal->allProcs[launcher].procLatch);
     } else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) {
         wake_pending = false;
     }
@@ -151,8 +176,8 @@ bool database_selected(const char* name) {
     return found;
 }
 
-// One sealing pass of the worker in its own transaction. Returns true if more is queued.
-bool sealer_pass() {
+// One sealing pass of the worker in its own transaction.
+SealOutcome sealer_pass(CheckpointPolicy policy) {
     SetCurrentStatementStartTimestamp();
     StartTransactionCommand();
     PushActiveSnapshot(GetTransactionSnapshot());
@@ -171,12 +196,16 @@ bool sealer_pass() {
     }
     pgstat_report_activity(STATE_RUNNING, "persistence: sealing");
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "persistence sealer: SPI_connect failed");
-    Datum more = guard([] { return BoolGetDatum(seal_pending(CheckpointPolicy::due).more); });
+    SealOutcome out;
+    guard([&] {
+        out = seal_pending(policy);
+        return Datum(0);
+    });
     SPI_finish();
     PopActiveSnapshot();
     CommitTransactionCommand();
     pgstat_report_activity(STATE_IDLE, nullptr);
-    return DatumGetBool(more);
+    return out;
 }
 
 }  // namespace
@@ -202,15 +231,16 @@ bool sealer_running() { return sealer_procno(MyDatabaseId) >= 0; }
 
 using namespace persistence::pg;
 
-// The launcher: connected to no database (it reads only the shared catalog pg_database),
-// it keeps one sealer running for every selected database, checking every 10 s, on
-// SIGHUP and whenever one of its sealers starts or stops. It alone restarts sealers (they
-// are registered BGW_NEVER_RESTART), at most once per restart_after_ms per database, so a
-// sealer that exits (no extension there, a dropped database, an error) cannot make it spin.
+// The launcher: connected to no database (it reads only the shared catalog pg_database).
+// At its start it starts a sealer for every served database; afterwards it starts one
+// when a commit in a database finds none (sealers leave when idle), woken by that commit's
+// latch. It alone (re)starts sealers (they are registered BGW_NEVER_RESTART), at most
+// once per restart_after_ms per database, so a sealer that keeps exiting (no extension
+// there, a dropped database, an error) cannot make it spin.
 namespace {
 
 constexpr long launcher_naptime_ms = 10000;
-constexpr long restart_after_ms = 10000;
+constexpr long restart_after_ms = 1000;
 
 struct Started {
     Oid database;
@@ -272,12 +302,26 @@ void persistence_sealer_launcher_main(Datum) {
     MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "persistence launcher", ALLOCSET_DEFAULT_SIZES);
     auto* started = static_cast<Started*>(MemoryContextAllocZero(cxt, sizeof(Started) * max_sealers));
     int n_started = 0;
+    SpinLockAcquire(&shared->mutex);
+    shared->launcher_procno = MyProc->pgprocno;
+    SpinLockRelease(&shared->mutex);
 
+    // At start (after a crash or a restart), every served database gets a sealer, which
+    // seals what the queue holds and leaves when idle; afterwards, only databases whose
+    // commits found no sealer (the commit callback lists them and sets this latch).
+    bool first = true;
     while (!ShutdownRequestPending) {
         if (ConfigReloadPending) {
             ConfigReloadPending = false;
             ProcessConfigFile(PGC_SIGHUP);
         }
+        Oid wanted[max_sealers];
+        int n_wanted = 0;
+        SpinLockAcquire(&shared->mutex);
+        for (int i = 0; i < shared->n_wanted; ++i) wanted[n_wanted++] = shared->wanted[i];
+        shared->n_wanted = 0;
+        SpinLockRelease(&shared->mutex);
+
         Oid dbs[max_sealers];
         int n_dbs = selected_databases(dbs, max_sealers);
         // Forget databases no longer served once their sealer has stopped.
@@ -292,6 +336,9 @@ void persistence_sealer_launcher_main(Datum) {
             }
         }
         for (int i = 0; i < n_dbs; ++i) {
+            bool asked = first;
+            for (int w = 0; w < n_wanted; ++w) asked |= wanted[w] == dbs[i];
+            if (!asked) continue;
             Started* s = nullptr;
             for (int j = 0; j < n_started; ++j)
                 if (started[j].database == dbs[i]) s = &started[j];
@@ -299,12 +346,18 @@ void persistence_sealer_launcher_main(Datum) {
                 if (n_started == max_sealers) continue;
                 s = &started[n_started++];
                 *s = Started{dbs[i], nullptr, 0};
-            } else if (running(*s) ||
-                       !TimestampDifferenceExceeds(s->started_at, GetCurrentTimestamp(), int(restart_after_ms))) {
+            } else if (running(*s)) {
+                continue;
+            } else if (!TimestampDifferenceExceeds(s->started_at, GetCurrentTimestamp(), int(restart_after_ms))) {
+                // Asked again too soon (a sealer that keeps failing): ask later.
+                SpinLockAcquire(&shared->mutex);
+                if (shared->n_wanted < max_sealers) shared->wanted[shared->n_wanted++] = dbs[i];
+                SpinLockRelease(&shared->mutex);
                 continue;
             }
             start_sealer(s, cxt);
         }
+        first = false;
         (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, launcher_naptime_ms,
                         PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
@@ -324,7 +377,7 @@ void persistence_sealer_main(Datum arg) {
     register_slot(db);
     before_shmem_exit(release_slot, ObjectIdGetDatum(db));
 
-    TimestampTz last_pass = 0;
+    TimestampTz last_pass = 0, last_work = GetCurrentTimestamp();
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         if (ConfigReloadPending) {
@@ -339,8 +392,19 @@ void persistence_sealer_main(Datum arg) {
         // Reset before the pass: a commit during the pass sets it again.
         ResetLatch(MyLatch);
         last_pass = GetCurrentTimestamp();
-        if (sealer_pass()) continue;
-        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, long(sealer_naptime()),
-                        PG_WAIT_EXTENSION);
+        SealOutcome out = sealer_pass(CheckpointPolicy::due);
+        if (out.sealed > 0) last_work = last_pass;
+        if (out.more) continue;
+        if (TimestampDifferenceExceeds(last_work, GetCurrentTimestamp(), idle_exit_ms)) {
+            // Idle: leave, so that the database can be dropped (DROP DATABASE waits 5 s
+            // for its sessions). Commits from now on ask the launcher for a new sealer;
+            // the last pass, after the slot is gone, seals what committed before that and
+            // signs the tail.
+            release_slot(0, ObjectIdGetDatum(db));
+            sealer_pass(CheckpointPolicy::force);
+            proc_exit(0);
+        }
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+                        std::min<long>(long(sealer_naptime()), idle_exit_ms), PG_WAIT_EXTENSION);
     }
 }

@@ -1,8 +1,9 @@
 // The sealer background workers (docs/audit.md "Operations"): with
-// shared_preload_libraries = 'persistence', a launcher starts one sealer per database that
-// has the extension (or per database named in persistence.sealer_databases); each sealer
-// sleeps on its latch, is woken by every commit that wrote datoms in its database, and
-// seals and checkpoints exactly as persistence.seal() does.
+// shared_preload_libraries = 'persistence', a launcher starts a sealer for a database that
+// has the extension (or is named in persistence.sealer_databases) at startup and whenever
+// a commit that wrote datoms finds none; each sealer sleeps on its latch, is woken by every
+// such commit in its database, seals and checkpoints exactly as persistence.seal() does,
+// and leaves after 3 s without work (so that an idle database can be dropped).
 #pragma once
 
 namespace persistence::pg {

@@ -53,6 +53,31 @@ CheckArgs fetch_args(FunctionCallInfo fcinfo) {
 
 spec::SpecPtr spec_of(const CheckArgs& a) { return a.named ? spec_by_name(a.name) : spec_inline(a.schema); }
 
+// The value a check looks at. JSON cannot spell keywords, symbols, uuids or instants, so
+// a jsonb value that does not conform as it is is checked again after coerce's
+// conversions ("high" for [:enum :high]); valid as it is stays the fast path.
+struct Checked {
+    spec::Options options;
+    edn::ValueRef value;
+    std::string converted;  // owns value's bytes when converted
+    bool valid = false;
+};
+
+template <typename T>
+T take(core::Result<T> r);
+
+Checked check(const spec::Spec& s, const CheckArgs& a) {
+    Checked c;
+    c.options = spec_options(a.json);
+    c.value = a.value;
+    c.valid = take(spec::valid(s, c.value, c.options));
+    if (c.valid || !a.json) return c;
+    c.converted = take(spec::convert(s, c.value, c.options));
+    c.value = edn::ValueRef(reinterpret_cast<const uint8_t*>(c.converted.data()));
+    c.valid = take(spec::valid(s, c.value, c.options));
+    return c;
+}
+
 template <typename T>
 T take(core::Result<T> r) {
     if (!r.ok()) raise(r.error());
@@ -77,21 +102,23 @@ using namespace persistence::pg;
 PERSISTENCE_FUNCTION(persistence_spec_valid) {
     CheckArgs a = fetch_args(fcinfo);
     spec::SpecPtr s = spec_of(a);
-    PG_RETURN_BOOL(take(spec::valid(*s, a.value, spec_options(a.json))));
+    PG_RETURN_BOOL(check(*s, a).valid);
 }
 
 // persistence.explain(spec, value) → edn: [{:path :in :schema :value :problem} ...]
 PERSISTENCE_FUNCTION(persistence_spec_explain) {
     CheckArgs a = fetch_args(fcinfo);
     spec::SpecPtr s = spec_of(a);
-    return edn_result(spec::explain(*s, a.value, spec_options(a.json)));
+    Checked c = check(*s, a);
+    return edn_result(spec::explain(*s, c.value, c.options));
 }
 
 // persistence.explain_for_llm(spec, value) → text ('' when the value conforms)
 PERSISTENCE_FUNCTION(persistence_spec_explain_for_llm) {
     CheckArgs a = fetch_args(fcinfo);
     spec::SpecPtr s = spec_of(a);
-    std::string text = take(spec::explain_for_llm(*s, a.value, spec_options(a.json)));
+    Checked c = check(*s, a);
+    std::string text = c.valid ? std::string() : take(spec::explain_for_llm(*s, c.value, c.options));
     return text_result(std::string(utf8_to_server(text)));
 }
 
@@ -106,9 +133,9 @@ PERSISTENCE_FUNCTION(persistence_spec_coerce) {
 PERSISTENCE_FUNCTION(persistence_spec_check) {
     CheckArgs a = fetch_args(fcinfo);
     spec::SpecPtr s = spec_of(a);
-    spec::Options options = spec_options(a.json);
-    if (take(spec::valid(*s, a.value, options))) PG_RETURN_BOOL(true);
-    std::string text = take(spec::explain_for_llm(*s, a.value, options));
+    Checked c = check(*s, a);
+    if (c.valid) PG_RETURN_BOOL(true);
+    std::string text = take(spec::explain_for_llm(*s, c.value, c.options));
     raise(core::Error("23514", std::string("value does not conform to spec \"") + a.name + "\"",
                       "Fix the value as DETAIL says (persistence.explain(spec, value) has the same as EDN).",
                       text));
