@@ -307,6 +307,27 @@ TEST_CASE("spec validate: recursion through :ref", "[spec][validate]") {
     CHECK(spec::valid(*missing, vref(one), failing).error().code == "XX001");
 }
 
+TEST_CASE("spec validate: a step budget bounds exponential specs", "[spec][validate]") {
+    // Both branches recurse, and the failure is at the bottom: 2^depth checks without a bound.
+    Registry reg;
+    reg.define("twice", "[:or [:tuple [:ref :twice]] [:tuple [:ref :twice]] :int]");
+    spec::Options o;
+    o.resolver = reg.resolver();
+    auto s = S("[:ref :twice]");
+    std::string shallow = "\"a\"", deep = "\"a\"";
+    for (int i = 0; i < 8; ++i) shallow = "[" + shallow + "]";
+    for (int i = 0; i < 40; ++i) deep = "[" + deep + "]";
+    CHECK_FALSE(ok(s, shallow, o));
+    for (auto f : {0, 1, 2}) {
+        std::string bytes = rd(deep);
+        core::Error e = f == 0   ? spec::valid(*s, vref(bytes), o).error()
+                        : f == 1 ? spec::explain(*s, vref(bytes), o).error()
+                                 : spec::coerce(*s, vref(bytes), o).error();
+        CHECK(e.code == "54000");
+        CHECK(e.message.find("took more than") != std::string::npos);
+    }
+}
+
 TEST_CASE("spec validate: [:fn] through the predicate callback", "[spec][validate]") {
     auto s = S("[:map [:n [:and :int [:fn \"app.is_even\"]]] [:m {:optional true} [:fn \"app.fails\"]]]");
     std::vector<std::string> seen;

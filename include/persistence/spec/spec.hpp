@@ -26,7 +26,8 @@
 //             most once per [:ref] node per call. 42704 when absent or returning null.
 //   Predicate (function, v)   -> Result<bool>                     for [:fn "schema.function"]
 // Errors from a callback are returned unchanged. Recursion (values, :ref chains) is bounded
-// by Options::max_depth: beyond it every entry point returns 54000.
+// by Options::max_depth, and work by a step budget proportional to the value's size
+// (docs/spec.md): beyond either every entry point returns 54000.
 //
 // Lifetimes: a Spec is immutable and may be shared; nothing returned refers into the
 // value or the spec (encoded results are owned strings).

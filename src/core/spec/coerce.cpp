@@ -48,7 +48,11 @@ template <typename F>
 
 class Coercer {
    public:
-    explicit Coercer(const Options& o) : o_(o), probe_(o, false) {}
+    // The probes share one step budget, that of the whole value.
+    Coercer(const Options& o, ValueRef whole)
+        : o_(o), probe_(o, false), budget_(step_base + step_per_byte * uint64_t(whole.size())) {
+        probe_.budget_for(whole);
+    }
 
     // False only on an error (error()); a value that cannot be converted is left as is.
     bool coerce(const Compiled& c, uint32_t node, ValueRef v, Out& out);
@@ -60,6 +64,7 @@ class Coercer {
         return false;
     }
     bool too_deep(uint32_t limit);
+    bool too_long();
     bool and_(const Compiled& c, const Node& n, ValueRef v, Out& out);
     bool or_(const Compiled& c, uint32_t node, const Node& n, ValueRef v, Out& out);
     bool scalar(const Node& n, ValueRef v, Out& out);
@@ -72,6 +77,7 @@ class Coercer {
     Walker probe_;  // answers "does this conform?" for [:or], and resolves [:ref]
     core::Error error_;
     uint32_t depth_ = 0;
+    uint64_t steps_ = 0, budget_;  // as the walker's (walker.hpp): [:or] retries each branch
 };
 
 [[gnu::noinline, gnu::cold]] bool Coercer::too_deep(uint32_t limit) {
@@ -80,11 +86,19 @@ class Coercer {
                             "Flatten the value, or check the spec's [:ref] cycles."));
 }
 
+[[gnu::noinline, gnu::cold]] bool Coercer::too_long() {
+    return fail(core::Error(core::sqlstate::program_limit_exceeded,
+                            "coercing the value took more than " + std::to_string(budget_) + " steps",
+                            "The spec branches too much for this value (recursive [:or] branches); make the "
+                            "branches exclusive earlier."));
+}
+
 // The recursion only dispatches; each kind's work (and its locals) is out of line, so a
 // deep value costs little stack per level.
 bool Coercer::coerce(const Compiled& c, uint32_t node, ValueRef v, Out& out) {
     uint32_t limit = std::min<uint32_t>(o_.max_depth, 10000);
     if (depth_ >= limit) return too_deep(limit);
+    if (++steps_ > budget_) return too_long();
     ++depth_;
     const Node& n = c.node(node);
     bool ok = true;
@@ -342,7 +356,7 @@ bool Coercer::coerce(const Compiled& c, uint32_t node, ValueRef v, Out& out) {
 
 core::Result<std::string> convert(const Spec& spec, edn::ValueRef value, const Options& options) {
     const detail::Compiled& c = spec.compiled();
-    detail::Coercer coercer(options);
+    detail::Coercer coercer(options, value);
     detail::Out out;
     if (!coercer.coerce(c, c.root, value, out)) return coercer.error();
     return out.changed() ? std::move(out.bytes)

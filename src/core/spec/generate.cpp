@@ -36,6 +36,7 @@ constexpr int value_tries = 20;            // whole values
 constexpr int64_t max_items = 100000;      // :min of a collection we agree to build
 constexpr int64_t max_chars = 1000000;     // :min of a string we agree to build
 constexpr size_t work_budget = 16u << 20;  // bytes built (nested values count again) per value
+constexpr uint64_t step_budget = 1000000;  // gen() calls, regex candidates, validation steps per value
 
 const char* const soft_code = core::sqlstate::invalid_parameter_value;
 
@@ -72,7 +73,16 @@ class Generator {
     const core::Error& error() const { return error_; }
     void clear() { error_ = core::Error(); }
     // Starts the work budget of a new top-level value.
-    void next_value() { built_ = 0; }
+    void next_value() { built_ = steps_ = 0; }
+    // Counts work; false (54000) once the value's step budget is spent.
+    bool step(uint64_t n = 1) {
+        steps_ += n;
+        if (steps_ <= step_budget) return true;
+        return fail(core::sqlstate::program_limit_exceeded,
+                    "cannot generate a value: it took more than " + std::to_string(step_budget) + " steps",
+                    "The spec makes conforming values rare (filters that disagree, patterns outside the "
+                    "generator's subset, many distinct keys); simplify it.");
+    }
     bool fail(const char* code, std::string message, std::string hint = {}) {
         if (error_.code.empty()) error_ = core::Error(code, std::move(message), std::move(hint));
         return false;
@@ -116,6 +126,7 @@ class Generator {
     core::Error error_;
     uint32_t depth_ = 0;
     size_t built_ = 0;
+    uint64_t steps_ = 0;
     std::map<const Node*, std::shared_ptr<const RegexGenerator>> regexes_;
 };
 
@@ -132,6 +143,7 @@ bool Generator::conforms(const Compiled& c, uint32_t node, ValueRef v) {
         error_ = w.error();
         return false;
     }
+    if (!step(w.steps())) return false;
     return ok;
 }
 
@@ -225,6 +237,7 @@ bool Generator::gen(const Compiled& c, uint32_t node, std::string& out) {
             "cannot generate a value: the spec nests deeper than " + std::to_string(hard_depth) + " levels",
             "A recursive spec must allow a value that ends the recursion (an optional key, "
             "[:maybe ...], an empty collection or an [:or] branch without the [:ref]).");
+    if (!step()) return false;
     ++depth_;
     bool ok = generate_kind(c, node, c.node(node), out);
     --depth_;
@@ -457,10 +470,11 @@ bool Generator::regex(const Node& n, std::string& out) {
         auto g = RegexGenerator::compile(n.name);
         it = regexes_.emplace(&n, g ? g.value() : nullptr).first;
     }
-    auto matches = [&](const std::string& s) { return RE2::FullMatch(s, *n.re); };
+    // A candidate costs a step per 16 bytes (RE2 is linear), and at least one.
+    auto matches = [&](const std::string& s) { return step(1 + s.size() / 16) && RE2::FullMatch(s, *n.re); };
     std::string s;
     if (it->second) {
-        for (int t = 0; t < regex_tries; ++t)
+        for (int t = 0; t < regex_tries && !hard(); ++t)
             if (it->second->generate(rng_, s) && matches(s))
                 return build(out, [&](edn::Encoder& e) { e.string(s); });
     }
@@ -469,12 +483,13 @@ bool Generator::regex(const Node& n, std::string& out) {
     std::string alphabet = "abcxyzABC0129 -_.@";
     for (unsigned char ch : n.name)
         if (ch >= 0x20 && ch < 0x7F && alphabet.find(char(ch)) == std::string::npos) alphabet += char(ch);
-    for (int t = 0; t < sample_tries; ++t) {
+    for (int t = 0; t < sample_tries && !hard(); ++t) {
         s.clear();
         for (int64_t i = rng_.between(0, t < sample_tries / 2 ? 6 : 16); i > 0; --i)
             s += alphabet[rng_.below(alphabet.size())];
         if (matches(s)) return build(out, [&](edn::Encoder& e) { e.string(s); });
     }
+    if (hard()) return false;
     return fail(soft_code,
                 "could not generate a string matching " + printed(n.schema.item(n.schema.count() - 1)),
                 "generate supports literals, classes, ., ?, *, +, {m,n}, |, groups and anchors "

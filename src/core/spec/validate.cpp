@@ -187,8 +187,19 @@ bool Walker::probe(const Compiled& c, uint32_t node, ValueRef v) {
                     "consume the value."));
 }
 
+[[gnu::noinline, gnu::cold]] bool Walker::too_long() {
+    return fail(core::Error(core::sqlstate::program_limit_exceeded,
+                            "checking the value took more than " + std::to_string(budget_) + " steps",
+                            "The spec branches too much for this value (recursive [:or] or [:multi] "
+                            "branches that fail late); make the branches exclusive earlier."));
+}
+
+void Walker::budget_for(ValueRef whole) { budget_ = step_base + step_per_byte * uint64_t(whole.size()); }
+
 bool Walker::check(const Compiled& c, uint32_t node, ValueRef v) {
     if (depth_ >= max_depth_) return too_deep();
+    if (budget_ == 0) budget_for(v);
+    if (++steps_ > budget_) return too_long();
     const Node& n = c.node(node);
     ++depth_;
     if (collect_) path_.push_back(Seg::of_kind(n.kind));

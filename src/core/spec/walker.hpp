@@ -56,6 +56,13 @@ class Walker {
     // Whether v conforms, without recording problems (for :or, :not, :maybe, coerce).
     bool probe(const Compiled& c, uint32_t node, edn::ValueRef v);
 
+    // The work a walk may do: every check() is a step, and a walk stops with 54000 after
+    // step_base + step_per_byte × (bytes of the whole value) steps. Recursive specs with
+    // [:or] can otherwise take time exponential in the value's depth. Set from the value of
+    // the first check() unless called before it.
+    void budget_for(edn::ValueRef whole);
+    uint64_t steps() const { return steps_; }
+
     bool failed() const { return !error_.code.empty(); }
     const core::Error& error() const { return error_; }
     const std::vector<RawProblem>& problems() const { return problems_; }
@@ -67,6 +74,7 @@ class Walker {
    private:
     bool fail(core::Error e);
     bool too_deep();
+    bool too_long();
     bool report(ProblemKind k, const Compiled& c, const Node& n, edn::ValueRef v);
     bool report_key(ProblemKind k, const Compiled& c, const Node& n, const Node& owner, edn::ValueRef key,
                     edn::ValueRef in_key, edn::ValueRef v);
@@ -92,6 +100,7 @@ class Walker {
     bool in_key_ = false;
     uint32_t depth_ = 0;
     uint32_t max_depth_;
+    uint64_t steps_ = 0, budget_ = 0;
     core::Error error_;
     std::vector<Seg> path_, in_;
     std::vector<RawProblem> problems_;
@@ -101,6 +110,9 @@ class Walker {
     };
     std::vector<Resolved> resolved_;
 };
+
+inline constexpr uint64_t step_base = 4000000;
+inline constexpr uint64_t step_per_byte = 32;
 
 // Whether a value has the base type a schema asks for (a map for [:map], a string for
 // [:re], ...): used to pick the [:or] branch whose problems are worth reporting.
