@@ -4,7 +4,7 @@
 -- every error path. One SQL transaction, rolled back.
 BEGIN;
 SET LOCAL search_path = persistence, public;
-SELECT plan(61);
+SELECT plan(65);
 
 -- Registry -----------------------------------------------------------------------------------
 SELECT is(spec_define('tap/answer', '[:map [:text :string] [:confidence [:double {:min 0.0 :max 1.0}]]]'), 1,
@@ -104,6 +104,13 @@ SELECT lives_ok($$INSERT INTO answers VALUES ('{:text "ok" :confidence 0.9}')$$,
 SELECT throws_ok($$INSERT INTO answers VALUES ('{:text "" :confidence 0.9}')$$, '23514', NULL,
                  'spec_check: a non-conforming row is refused with 23514');
 SELECT ok(spec_check('tap/answer', '{"text": "x", "confidence": 0}'::jsonb), 'spec_check over jsonb');
+SELECT throws_ok($$SELECT spec_check('[:enum :open :closed]', '"open"'::jsonb)$$, '42704', NULL,
+                 'spec_check takes a name: an inline schema given as text is an unknown spec');
+CREATE DOMAIN pg_temp.answer AS jsonb CHECK (spec_check('tap/answer@2', VALUE));
+SELECT lives_ok($$SELECT '{"text": "fine", "confidence": 0.3}'::jsonb::pg_temp.answer$$, 'spec_check in a domain: a conforming value');
+SELECT throws_ok($$SELECT '{"text": "", "confidence": 0.3}'::jsonb::pg_temp.answer$$, '23514', NULL,
+                 'spec_check in a domain: a non-conforming value is 23514');
+SELECT is(spec_check('tap/answer', NULL::jsonb), NULL, 'spec_check(NULL) is NULL: CHECK passes, as SQL wants');
 
 -- Binding: transact checks attributes bound to a spec ------------------------------------------------
 SELECT ok(spec_define('tap/status', '[:enum :open :closed]') = 1, 'a spec for an attribute');
