@@ -40,17 +40,6 @@ WORK=
 
 now() { date +%s.%N; }
 
-start_audit_cluster() {
-    if [[ "${BENCH_BUILD:-0}" == 1 ]]; then
-        start_cluster_with_extension audit
-        return
-    fi
-    [[ -f "$("$PG_CONFIG" --sharedir)/extension/$EXTENSION.control" ]] ||
-        die "the $EXTENSION extension is not installed (make install, or BENCH_BUILD=1)"
-    start_throwaway_cluster audit || die "could not start the audit benchmark cluster"
-    # shellcheck disable=SC1091
-    source "$THROWAWAY_CLUSTER/env"
-}
 
 sealer_count() { sql_value -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'persistence sealer' AND datname = 'audit'"; }
 # sealer on|off: allow or stop the worker of database audit (persistence.sealer_databases).
@@ -204,7 +193,7 @@ main() {
     install_signal_traps
     WORK=$(mktemp -d /tmp/persistence-bench-audit-out.XXXXXX)
     trap 'remove_throwaway_cluster; rm -rf -- "$WORK"' EXIT
-    start_audit_cluster
+    start_bench_cluster audit
     suite_header "benchmark audit (bench/audit.sh)"
     "$(pg_bindir)/createdb" audit
     export PGDATABASE=audit # every sql/sql_value below runs in it

@@ -66,17 +66,6 @@ BENCH_DIR=$REPO_ROOT/bench/branch
 WORK=
 
 
-start_branch_cluster() {
-    if [[ "${BENCH_BUILD:-0}" == 1 ]]; then
-        start_cluster_with_extension branch
-        return
-    fi
-    [[ -f "$("$PG_CONFIG" --sharedir)/extension/$EXTENSION.control" ]] ||
-        die "the $EXTENSION extension is not installed (make install, or BENCH_BUILD=1)"
-    start_throwaway_cluster branch || die "could not start the branch benchmark cluster"
-    # shellcheck disable=SC1091
-    source "$THROWAWAY_CLUSTER/env"
-}
 
 # ---------------------------------------------------------------- (1), (3)
 
@@ -327,7 +316,7 @@ main() {
     install_signal_traps
     WORK=$(mktemp -d /tmp/persistence-bench-branch-out.XXXXXX)
     trap 'remove_throwaway_cluster; rm -rf -- "$WORK"' EXIT
-    start_branch_cluster
+    start_bench_cluster branch
     suite_header "benchmark branch (bench/branch.sh)"
     "$(pg_bindir)/createdb" branch
     sql -d branch -c "CREATE EXTENSION persistence" -f "$BENCH_DIR/setup.sql"

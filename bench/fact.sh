@@ -40,18 +40,11 @@ BENCH_DIR=$REPO_ROOT/bench/fact
 WORK=
 
 
+# The recipe baseline of (c) needs pgcrypto (shipped with the postgresql-15 package).
 start_fact_cluster() {
-    if [[ "${BENCH_BUILD:-0}" == 1 ]]; then
-        start_cluster_with_extension fact
-        return
-    fi
-    [[ -f "$("$PG_CONFIG" --sharedir)/extension/$EXTENSION.control" ]] ||
-        die "the $EXTENSION extension is not installed (make install, or BENCH_BUILD=1)"
     [[ -f "$("$PG_CONFIG" --sharedir)/extension/pgcrypto.control" ]] ||
         die "pgcrypto is not installed (it ships with the postgresql-15 package)"
-    start_throwaway_cluster fact || die "could not start the fact benchmark cluster"
-    # shellcheck disable=SC1091
-    source "$THROWAWAY_CLUSTER/env"
+    start_bench_cluster fact
 }
 
 # ---------------------------------------------------------------- (a)

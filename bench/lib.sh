@@ -30,3 +30,18 @@ verdict() {
     awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
         ok = (op == ">=") ? (v + 0 >= t + 0) : (op == "<") ? (v + 0 < t + 0) : (v + 0 <= t + 0); print ok ? "ok" : "MISSED" }'
 }
+
+# start_bench_cluster NAME: a throwaway cluster (scripts/lib.sh) for benchmark NAME, with
+# the installed extension (BENCH_BUILD=1: build and install it first), its env sourced.
+start_bench_cluster() {
+    local name=$1
+    if [[ "${BENCH_BUILD:-0}" == 1 ]]; then
+        start_cluster_with_extension "$name"
+        return
+    fi
+    [[ -f "$("$PG_CONFIG" --sharedir)/extension/$EXTENSION.control" ]] ||
+        die "the $EXTENSION extension is not installed (make install, or BENCH_BUILD=1)"
+    start_throwaway_cluster "$name" || die "could not start the $name benchmark cluster"
+    # shellcheck disable=SC1091
+    source "$THROWAWAY_CLUSTER/env"
+}

@@ -25,17 +25,6 @@ SPEC_REPS=${SPEC_REPS:-5}
 SPEC_SESSIONS=${SPEC_SESSIONS:-20}
 BENCH_DIR=$REPO_ROOT/bench/spec
 
-start_spec_cluster() {
-    if [[ "${BENCH_BUILD:-0}" == 1 ]]; then
-        start_cluster_with_extension spec
-        return
-    fi
-    [[ -f "$("$PG_CONFIG" --sharedir)/extension/$EXTENSION.control" ]] ||
-        die "the $EXTENSION extension is not installed (make install, or BENCH_BUILD=1)"
-    start_throwaway_cluster spec || die "could not start the spec benchmark cluster"
-    # shellcheck disable=SC1091
-    source "$THROWAWAY_CLUSTER/env"
-}
 
 # best_ms QUERY: the best of SPEC_REPS server-side timings of QUERY (ms); prints its result too.
 best_ms() {
@@ -57,7 +46,7 @@ best_ms() {
 main() {
     cd "$REPO_ROOT"
     install_signal_traps
-    start_spec_cluster
+    start_bench_cluster spec
     trap 'remove_throwaway_cluster' EXIT
     suite_header "benchmark spec (bench/spec.sh)"
     "$(pg_bindir)/createdb" spec

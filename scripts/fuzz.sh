@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs each libFuzzer target (built by `make fuzz` into build/fuzz/) for SECONDS.
-# Seeds come from test/fuzz/corpus/<name>/ (the target without fuzz_<module>_, e.g.
-# fuzz_edn_text → text, fuzz_fact_txdata → txdata) and are copied to a scratch corpus, so the
+# Seeds come from test/fuzz/corpus/<target>/ when it exists, else test/fuzz/corpus/<name>/
+# (the target without fuzz_<module>_, e.g. fuzz_edn_text → text, fuzz_fact_txdata → txdata) and are copied to a scratch corpus, so the
 # checkout never changes; a crash reproducer is kept under build/fuzz/ and fails the run.
 # Usage: scripts/fuzz.sh SECONDS TARGET...
 set -euo pipefail
@@ -12,6 +12,9 @@ failed=0
 for target in "$@"; do
     name="${target#fuzz_}"
     seeds="test/fuzz/corpus/${name#*_}"
+    # A folder named after the whole target wins (fuzz_datom_binary and fuzz_edn_binary
+    # would otherwise share corpus/binary).
+    if [ -d "test/fuzz/corpus/$target" ]; then seeds="test/fuzz/corpus/$target"; fi
     work="build/fuzz/corpus-$target"
     rm -rf "$work" && mkdir -p "$work"
     if [ -d "$seeds" ]; then cp -r "$seeds"/. "$work"/; fi
