@@ -28,7 +28,6 @@
 
 extern "C" {
 #include "catalog/pg_type.h"
-#include "utils/array.h"
 #include "utils/timestamp.h"
 }
 
