@@ -444,3 +444,36 @@ TEST_CASE("audit verify: throughput of the two passes", "[.bench]") {
                                  << " M entries/s; both: " << n / secs(t2 - t0) / 1e6 << " M datoms/s ("
                                  << sink[0] % 1 << ")");
 }
+
+TEST_CASE("audit verify: TxContentCheck on its own") {
+    // Long entity ids take the scratch-buffer path; the hash is the same definition.
+    FDatom d;
+    d.e = std::string(700, 'e');
+    d.a = ":long/entity";
+    d.value_hash = hash::sha256("v", 1);
+    d.tx = 9;
+    d.rehash();
+    std::vector<Digest> leaves{d.stored_hash};
+    audit::TxRow t{9, 1, 5, 1, hash::merkle_root(leaves)};
+    audit::TxContentCheck check(t);
+    check.add(d.row());
+    CHECK_FALSE(check.finish().has_value());
+
+    check.reset(t);
+    FDatom other = d;
+    other.tx = 10;
+    other.rehash();
+    check.add(other.row());
+    CHECK_PROBLEM(check.finish(), 9, reasons::datom_of_other_tx);
+
+    // Reset clears the previous problem; no datoms for a count of 1 is a deletion.
+    check.reset(t);
+    auto p = check.finish();
+    CHECK_PROBLEM(p, 9, reasons::datom_deleted);
+    CHECK(p->reason == "datom deleted: 0 datoms where the transaction counts 1");
+
+    // An empty transaction roots at SHA-256 of nothing.
+    audit::TxRow empty{11, 1, 5, 0, hash::sha256(nullptr, 0)};
+    check.reset(empty);
+    CHECK_FALSE(check.finish().has_value());
+}
