@@ -138,7 +138,7 @@ SELECT valid('agent/answer', '{"answer": "WACC is 8.0%", "confidence": 0.8, "sou
 \echo '== 24. What the model reads when its answer does not conform: one line per problem, with the fix'
 SELECT explain_for_llm('agent/answer', '{"answer": "", "confidence": 1.3, "sources": ["see appendix"]}'::jsonb);
 \echo '== 25. coerce parses strings the schema wants as numbers; an attribute bound to a spec guards transact'
-SELECT coerce('[:map [:n :int] [:level :keyword]]', '{"n": "42", "level": "high"}'::jsonb);
+SELECT coerce('[:map [:n :int] [:level :keyword]]'::edn, '{"n": "42", "level": "high"}'::jsonb);
 SELECT spec_define('project/risk', '[:enum :low :medium :high]') AS risk_version;
 SELECT define_attribute('project/risk', 'keyword', spec => 'project/risk') AS risk_attr_tx;
 \set ON_ERROR_STOP 0

@@ -69,9 +69,13 @@ spec::SpecPtr compile_cached(edn::ValueRef schema) {
 }
 
 [[noreturn]] void unknown_spec(std::string_view name) {
+    // A schema written as an untyped literal resolves to the text (name) overloads.
+    bool looks_inline = !name.empty() && (name[0] == '[' || name[0] == ':' || name[0] == '{');
     raise(core::Error("42704", "spec \"" + std::string(name) + "\" does not exist",
-                      "Define it with persistence.spec_define(name, schema); SELECT name, version FROM "
-                      "persistence.specs lists the specs."));
+                      looks_inline ? "This looks like an inline schema: cast it to persistence.edn "
+                                     "('[:map ...]'::persistence.edn); a text argument names a registered spec."
+                                   : "Define it with persistence.spec_define(name, schema); SELECT name, version "
+                                     "FROM persistence.specs lists the specs."));
 }
 
 // The registry row of name[@version] through SPI (the caller has a connection).
