@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ct_vectors.hpp"
 #include "helpers.hpp"
 #include "persistence/hash/merkle.hpp"
 
@@ -14,24 +15,6 @@ namespace {
 
 std::string hex(const hash::Digest& d) { return hash::to_hex(d); }
 
-// The 8 leaf inputs of the Certificate Transparency reference tree (RFC 6962 test data,
-// used by google/certificate-transparency and transparency-dev/merkle).
-const char* const ct_leaves[8] = {
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f",
-};
-// Its published roots for tree sizes 0..8 (size 0: SHA-256 of nothing). Rechecked with an
-// independent recursive implementation of RFC 6962 §2.1 in python3 hashlib.
-const char* const ct_roots[9] = {
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
-};
 
 // RFC 6962 §2.1 written as the recursion, to check the builder's stack on every shape.
 hash::Digest reference_root(const std::vector<hash::Digest>& leaf_hashes, size_t from, size_t to) {

@@ -14,23 +14,6 @@ extern "C" {
 
 namespace persistence::pg {
 
-namespace {
-
-// A varlena column as bytes (detoasted if it had to be: e and a may be long).
-void bytes_of(TupleTableSlot* slot, int att, const char** p, int* len) {
-    bool isnull;
-    Datum d = slot_getattr(slot, att, &isnull);
-    if (isnull) {
-        *p = nullptr;
-        *len = 0;
-        return;
-    }
-    struct varlena* v = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
-    *p = VARDATA_ANY(v);
-    *len = int(VARSIZE_ANY_EXHDR(v));
-}
-
-}  // namespace
 
 void tx_datom_reader_open(TxDatomReader* r) {
     const FactRelations& rel = fact_relations();
@@ -50,11 +33,11 @@ bool tx_datom_reader_next(TxDatomReader* r, VerifyDatom* out) {
     if (!index_getnext_slot(r->scan, ForwardScanDirection, r->slot)) return false;
     const char* p;
     int len;
-    bytes_of(r->slot, col_e, &out->e, &out->e_len);
-    bytes_of(r->slot, col_a, &out->a, &out->a_len);
-    bytes_of(r->slot, col_vh, &p, &len);
+    text_field(r->slot, col_e, &out->e, &out->e_len);
+    text_field(r->slot, col_a, &out->a, &out->a_len);
+    text_field(r->slot, col_vh, &p, &len);
     out->vh = reinterpret_cast<const uint8*>(p), out->vh_len = len;
-    bytes_of(r->slot, col_hash, &p, &len);
+    text_field(r->slot, col_hash, &p, &len);
     out->hash = reinterpret_cast<const uint8*>(p), out->hash_len = len;
     bool isnull;
     out->tx = DatumGetInt64(slot_getattr(r->slot, col_tx, &isnull));

@@ -138,7 +138,10 @@ void ensure_signing_key_recorded(const audit::LogId& log_id, const audit::Signin
                           "key file: " + signing_key_path(log_id)));
 }
 
-// Signs a checkpoint of the whole chain when the policy says so. Returns its size or 0.
+namespace {
+
+// Signs a checkpoint of the first head.size entries (whose Merkle root is `root`) when
+// the policy says so. Returns its size, or 0 when none was written.
 int64 write_checkpoint(CheckpointPolicy policy, const ChainHead& head, const audit::Digest& root) {
     if (policy == CheckpointPolicy::none || head.size == 0) return 0;
     int64 last_size = 0, last_time = 0;
@@ -181,6 +184,8 @@ int64 write_checkpoint(CheckpointPolicy policy, const ChainHead& head, const aud
     witness_at_commit(log_id, c.size, hash);
     return c.size;
 }
+
+}  // namespace
 
 SealOutcome seal_pending(CheckpointPolicy checkpoint) {
     SealOutcome out;

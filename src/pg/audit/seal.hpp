@@ -23,11 +23,6 @@ struct SealOutcome {
 enum class CheckpointPolicy { none, due, force };
 SealOutcome seal_pending(CheckpointPolicy checkpoint);
 
-// Signs a checkpoint of the first head.size entries (whose Merkle root is `root`) when
-// the policy says so; returns its size, or 0 when none was written.
-struct ChainHead;
-int64_t write_checkpoint(CheckpointPolicy policy, const ChainHead& head, const hash::Digest& root);
-
 // The sealing lock (a transaction-level advisory lock): one sealer at a time.
 void take_seal_lock();
 

@@ -89,17 +89,6 @@ void shmem_startup() {
     LWLockRelease(AddinShmemInitLock);
 }
 
-// The procno of the sealer of `db`, or -1.
-int sealer_procno(Oid db) {
-    if (shared == nullptr) return -1;
-    int procno = -1;
-    SpinLockAcquire(&shared->mutex);
-    for (auto& s : shared->slots)
-        if (s.database == db) procno = s.procno;
-    SpinLockRelease(&shared->mutex);
-    return procno;
-}
-
 void commit_callback(XactEvent event, void*) {
     if (!wake_pending) return;
     if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT) {
@@ -225,7 +214,6 @@ void sealer_init() {
 
 void wake_sealer_at_commit() { wake_pending = true; }
 
-bool sealer_running() { return sealer_procno(MyDatabaseId) >= 0; }
 
 }  // namespace persistence::pg
 

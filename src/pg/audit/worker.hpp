@@ -15,7 +15,4 @@ void sealer_init();
 // transact() calls this: at commit, wake this database's sealer.
 void wake_sealer_at_commit();
 
-// Is a sealer worker running for this database? (false without preload)
-bool sealer_running();
-
 }  // namespace persistence::pg

@@ -51,6 +51,9 @@ bool tuple_visible(DatomScan* s) {
     return visible;
 }
 
+
+}  // namespace
+
 void text_field(TupleTableSlot* slot, int att, const char** p, int* len) {
     bool isnull;
     Datum d = slot_getattr(slot, att, &isnull);
@@ -63,8 +66,6 @@ void text_field(TupleTableSlot* slot, int att, const char** p, int* len) {
     *p = VARDATA_ANY(v);
     *len = int(VARSIZE_ANY_EXHDR(v));
 }
-
-}  // namespace
 
 void datom_scan_open(DatomScan* s, Oid index_oid, Snapshot see, Snapshot check, const BranchView& view,
                      int64 max_tx) {

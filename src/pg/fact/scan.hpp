@@ -71,6 +71,10 @@ void datom_scan_start_keys(DatomScan* s, ScanKey keys, int nkeys, ScanDirection 
 bool datom_scan_next_entry(DatomScan* s, Datum* values, bool* isnull);
 void datom_scan_close(DatomScan* s);
 
+// A text or bytea column of the slot as bytes (detoasted if it had to be); nullptr, 0 when
+// NULL. The pointer lives until the slot moves on.
+void text_field(TupleTableSlot* slot, int att, const char** p, int* len);
+
 // Key helpers: equality on a text or bytea column, and int8 comparisons.
 void key_text_eq(ScanKey k, AttrNumber att, const char* s, int len);
 void key_text_lt(ScanKey k, AttrNumber att, const char* s, int len);

@@ -12,6 +12,7 @@
 
 #include "pg/boundary.hpp"
 #include "pg/edn/edn_datum.hpp"
+#include "pg/audit/spi.hpp"
 #include "pg/spec/registry.hpp"
 
 extern "C" {
@@ -51,6 +52,12 @@ CheckArgs fetch_args(FunctionCallInfo fcinfo) {
     return a;
 }
 
+template <typename T>
+T take(core::Result<T> r) {
+    if (!r.ok()) raise(r.error());
+    return r.take();
+}
+
 spec::SpecPtr spec_of(const CheckArgs& a) { return a.named ? spec_by_name(a.name) : spec_inline(a.schema); }
 
 // The value a check looks at. JSON cannot spell keywords, symbols, uuids or instants, so
@@ -62,9 +69,6 @@ struct Checked {
     std::string converted;  // owns value's bytes when converted
     bool valid = false;
 };
-
-template <typename T>
-T take(core::Result<T> r);
 
 Checked check(const spec::Spec& s, const CheckArgs& a) {
     Checked c;
@@ -78,18 +82,7 @@ Checked check(const spec::Spec& s, const CheckArgs& a) {
     return c;
 }
 
-template <typename T>
-T take(core::Result<T> r) {
-    if (!r.ok()) raise(r.error());
-    return r.take();
-}
 
-Datum text_result(const std::string& s) {
-    auto* t = static_cast<text*>(palloc_or_throw(VARHDRSZ + s.size()));
-    SET_VARSIZE(t, VARHDRSZ + s.size());
-    memcpy(VARDATA(t), s.data(), s.size());
-    return PointerGetDatum(t);
-}
 
 }  // namespace
 
@@ -119,7 +112,7 @@ PERSISTENCE_FUNCTION(persistence_spec_explain_for_llm) {
     spec::SpecPtr s = spec_of(a);
     Checked c = check(*s, a);
     std::string text = c.valid ? std::string() : take(spec::explain_for_llm(*s, c.value, c.options));
-    return text_result(std::string(utf8_to_server(text)));
+    return spi::text_datum(utf8_to_server(text));
 }
 
 // persistence.coerce(spec, value) → edn (22023 with the explain_for_llm text in DETAIL)
